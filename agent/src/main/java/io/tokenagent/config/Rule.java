@@ -1,0 +1,58 @@
+package io.tokenagent.config;
+
+import io.tokenagent.matching.UrlPattern;
+import io.tokenagent.token.TokenRequest;
+
+/** One configured rule: which URLs it matches, which token they get, and how it is put on the request. */
+public final class Rule {
+
+    private final String name;
+    private final UrlPattern match;
+    private final TokenRequest tokenRequest;
+    private final String header;
+    private final String prefix;
+    private final boolean overwrite;
+
+    /**
+     * @param name where the rule was written, for messages: {@code rules[2]} or {@code inline rule}
+     */
+    public Rule(String name, UrlPattern match, TokenRequest tokenRequest, String header, String prefix,
+            boolean overwrite) {
+        this.name = name;
+        this.match = match;
+        this.tokenRequest = tokenRequest;
+        this.header = header;
+        this.prefix = prefix;
+        this.overwrite = overwrite;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public UrlPattern match() {
+        return match;
+    }
+
+    public TokenRequest tokenRequest() {
+        return tokenRequest;
+    }
+
+    public String header() {
+        return header;
+    }
+
+    /** The text before the token in the header's value ({@code Bearer}); the value is {@code prefix + " " + token}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    public boolean overwrite() {
+        return overwrite;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + match + " -> " + tokenRequest + ")";
+    }
+}

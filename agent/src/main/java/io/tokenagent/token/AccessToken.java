@@ -1,0 +1,71 @@
+package io.tokenagent.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * An access token and when it stops being valid. {@link #toString()} never shows the token: logs use
+ * {@link #fingerprint()}.
+ */
+public final class AccessToken {
+
+    private final String value;
+    private final long obtainedAtMillis;
+    private final long expiresAtMillis;
+    private final long refreshInMillis;
+
+    /**
+     * @param refreshInMillis the endpoint's own advice on when to refresh, relative to {@code obtainedAtMillis}
+     *     ({@code refresh_in}), or -1 when it gave none
+     */
+    public AccessToken(String value, long obtainedAtMillis, long expiresAtMillis, long refreshInMillis) {
+        this.value = value;
+        this.obtainedAtMillis = obtainedAtMillis;
+        this.expiresAtMillis = expiresAtMillis;
+        this.refreshInMillis = refreshInMillis;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public long obtainedAtMillis() {
+        return obtainedAtMillis;
+    }
+
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    public long refreshInMillis() {
+        return refreshInMillis;
+    }
+
+    public long lifetimeMillis() {
+        return expiresAtMillis - obtainedAtMillis;
+    }
+
+    /** A short, stable, non-reversible name for the token, safe to log: the first 8 hex digits of its SHA-256. */
+    public String fingerprint() {
+        return fingerprint(value);
+    }
+
+    public static String fingerprint(String secret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder("sha256:");
+            for (int i = 0; i < 4; i++) {
+                sb.append(Character.forDigit((digest[i] >> 4) & 0xf, 16)).append(Character.forDigit(digest[i] & 0xf, 16));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AccessToken[" + fingerprint() + ", expiresAt=" + expiresAtMillis + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package io.tokenagent.token;
+
+/**
+ * Where tokens come from: one implementation per kind of token endpoint (IMDS today; App Service, Arc, workload
+ * identity later). A source is bound to one endpoint, so one cache per source keys its entries by
+ * {@link TokenRequest} alone.
+ */
+public interface TokenSource {
+
+    /**
+     * Gets a token, retrying what the endpoint's protocol says may be retried, within the source's bounded time.
+     * Blocks the calling thread: the cache calls it only from the agent's own threads.
+     *
+     * @param bypassCache ask the endpoint for a fresh token rather than one from its own cache
+     */
+    AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException;
+
+    /** The endpoint, for logs and error messages, e.g. {@code IMDS http://169.254.169.254/...}. */
+    String describe();
+}

@@ -1,0 +1,33 @@
+package io.tokenagent.bootstrap;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The header that one configured rule adds to the requests it matches. One instance per rule: it holds no
+ * request state, so instrumentation may keep it only for the duration of one request.
+ */
+public interface HeaderRule {
+
+    /** The header's name, as configured ({@code Authorization} by default). */
+    String headerName();
+
+    /** Whether a header of that name already on the request is replaced ({@code true}) or left alone. */
+    boolean overwrite();
+
+    /**
+     * The header's value ({@code "<prefix> <token>"}) for a request to the given origin. Returns at once when a
+     * valid token is cached; otherwise waits, bounded by the configured timeouts, for the one fetch in flight.
+     *
+     * @return the value, or {@code null} when no token can be had and the configuration says to proceed without
+     * @throws IOException when no token can be had and the configuration says to fail; its message starts with
+     *     {@code token-agent:} and names the origin, the resource and the cause
+     */
+    String headerValue(String scheme, String host, int port) throws IOException;
+
+    /**
+     * The same as {@link #headerValue}, for asynchronous clients: never blocks the calling thread. The future
+     * completes with the value or {@code null}, or fails with the {@link IOException} described there.
+     */
+    CompletableFuture<String> headerValueAsync(String scheme, String host, int port);
+}
