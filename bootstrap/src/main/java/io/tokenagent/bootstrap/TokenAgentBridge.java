@@ -43,7 +43,7 @@ public final class TokenAgentBridge {
         return p != null && headerValue != null && p.isInjectedValue(headerValue);
     }
 
-    /** Every header name some rule may add; empty before the agent has started. */
+    /** Every header name some rule may add; empty before the agent has started. Shared: read it, never write. */
     public static String[] headerNames() {
         HeaderProvider p = provider;
         return p == null ? NO_NAMES : p.headerNames();

@@ -1,0 +1,43 @@
+package io.tokenagent.agent;
+
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import io.tokenagent.bridge.BootBridge;
+import io.tokenagent.cache.TokenCache;
+import io.tokenagent.config.AgentConfig;
+import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClientTransformer;
+import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.logging.Logs;
+import io.tokenagent.token.ImdsTokenSource;
+import io.tokenagent.token.TokenSource;
+import java.lang.instrument.Instrumentation;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+
+/**
+ * Wires the agent together. A class of its own because it names the bridge's types: the JVM loads them when it
+ * verifies this class, which must come after {@link BootBridge#install} has defined them in the boot loader.
+ */
+final class AgentStarter {
+
+    private AgentStarter() {
+    }
+
+    static void start(AgentConfig config, Instrumentation inst, BootBridge bootBridge) {
+        Logger log = Logs.get(TokenAgent.class);
+        TokenSource source = ImdsTokenSource.create(config);
+        TokenCache cache = TokenCache.create(source);
+        RuleHeaders provider = new RuleHeaders(config, cache);
+        TokenAgentBridge.install(provider);
+        new ClientTransformer(new InstrumentationContext(bootBridge),
+                ServiceLoader.load(ClientInstrumentation.class, AgentStarter.class.getClassLoader())).install(inst);
+        if (config.prefetch()) {
+            for (RuleHeader header : provider.all()) {
+                cache.prefetch(header.rule().tokenRequest());
+            }
+        }
+        log.info("started: {} rule{}, tokens from {}, on_failure={}", config.rules().size(),
+                config.rules().size() == 1 ? "" : "s", source.describe(),
+                config.onFailure().name().toLowerCase(java.util.Locale.ROOT));
+    }
+}

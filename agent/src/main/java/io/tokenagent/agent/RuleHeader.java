@@ -1,0 +1,111 @@
+package io.tokenagent.agent;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.cache.TokenCache;
+import io.tokenagent.config.OnFailure;
+import io.tokenagent.config.Rule;
+import io.tokenagent.logging.Logs;
+import io.tokenagent.token.AccessToken;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+
+/** One rule's header, as instrumented clients see it: the cached token in the configured form, or the failure. */
+final class RuleHeader implements HeaderRule {
+
+    private static final Logger log = Logs.get(RuleHeader.class);
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final Rule rule;
+    private final TokenCache cache;
+    private final OnFailure onFailure;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
+    /** The last token and the header value made from it: a cache hit then allocates nothing. */
+    private volatile Object[] lastValue = {null, null};
+
+    RuleHeader(Rule rule, TokenCache cache, OnFailure onFailure) {
+        this.rule = rule;
+        this.cache = cache;
+        this.onFailure = onFailure;
+    }
+
+    Rule rule() {
+        return rule;
+    }
+
+    @Override
+    public String headerName() {
+        return rule.header();
+    }
+
+    @Override
+    public boolean overwrite() {
+        return rule.overwrite();
+    }
+
+    @Override
+    public String headerValue(String scheme, String host, int port) throws IOException {
+        try {
+            return valueOf(cache.get(rule.tokenRequest()));
+        } catch (IOException e) {
+            return failed(scheme, host, port, e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<String> headerValueAsync(final String scheme, final String host, final int port) {
+        final CompletableFuture<String> result = new CompletableFuture<String>();
+        cache.getAsync(rule.tokenRequest()).whenComplete(new BiConsumer<AccessToken, Throwable>() {
+            @Override
+            public void accept(AccessToken token, Throwable error) {
+                if (error == null) {
+                    result.complete(valueOf(token));
+                    return;
+                }
+                Throwable cause = error.getCause() != null && !(error instanceof IOException) ? error.getCause() : error;
+                try {
+                    result.complete(failed(scheme, host, port, cause));
+                } catch (IOException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        });
+        return result;
+    }
+
+    private String valueOf(AccessToken token) {
+        Object[] last = lastValue;
+        if (last[0] == token) {
+            return (String) last[1];
+        }
+        String value = rule.prefix().isEmpty() ? token.value() : rule.prefix() + ' ' + token.value();
+        lastValue = new Object[] {token, value};
+        return value;
+    }
+
+    /** Returns null (go without the header) or throws the application-facing error, as configured. */
+    private String failed(String scheme, String host, int port, Throwable cause) throws IOException {
+        String message = "token-agent: no token for " + origin(scheme, host, port) + " ("
+                + rule.tokenRequest() + "): " + cause.getMessage();
+        if (onFailure == OnFailure.FAIL) {
+            throw new IOException(message, cause);
+        }
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            log.warn("{}; sending the request without {} (on_failure=proceed; this warning repeats at most once "
+                    + "a minute per rule)", message.substring("token-agent: ".length()), rule.header());
+        }
+        return null;
+    }
+
+    static String origin(String scheme, String host, int port) {
+        String lower = scheme == null ? "" : scheme.toLowerCase(java.util.Locale.ROOT);
+        boolean defaultPort = port == -1 || (port == 80 && lower.equals("http"))
+                || (port == 443 && lower.equals("https"));
+        return lower + "://" + host + (defaultPort ? "" : ":" + port);
+    }
+}

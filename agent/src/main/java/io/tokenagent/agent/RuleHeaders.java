@@ -1,0 +1,66 @@
+package io.tokenagent.agent;
+
+import io.tokenagent.bootstrap.HeaderProvider;
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.cache.TokenCache;
+import io.tokenagent.config.AgentConfig;
+import io.tokenagent.config.Rule;
+import io.tokenagent.matching.RuleMatcher;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The agent behind the bridge: matches request URLs against the rules and hands out their headers. */
+final class RuleHeaders implements HeaderProvider {
+
+    private final RuleMatcher matcher;
+    private final Map<Rule, RuleHeader> headers = new IdentityHashMap<Rule, RuleHeader>();
+    private final TokenCache cache;
+    private final String[] headerNames;
+    private final String[] prefixes;
+
+    RuleHeaders(AgentConfig config, TokenCache cache) {
+        this.cache = cache;
+        this.matcher = new RuleMatcher(config.rules());
+        Set<String> names = new LinkedHashSet<String>();
+        Set<String> valuePrefixes = new LinkedHashSet<String>();
+        for (Rule rule : config.rules()) {
+            headers.put(rule, new RuleHeader(rule, cache, config.onFailure()));
+            names.add(rule.header());
+            valuePrefixes.add(rule.prefix().isEmpty() ? "" : rule.prefix() + ' ');
+        }
+        this.headerNames = names.toArray(new String[0]);
+        this.prefixes = valuePrefixes.toArray(new String[0]);
+    }
+
+    List<RuleHeader> all() {
+        return new ArrayList<RuleHeader>(headers.values());
+    }
+
+    @Override
+    public HeaderRule match(String scheme, String host, int port, String rawPath) {
+        if (host == null || AgentThread.isCurrent()) {
+            return null; // the agent's own calls (to the token endpoint) are never touched
+        }
+        Rule rule = matcher.match(scheme, host, port, rawPath);
+        return rule == null ? null : headers.get(rule);
+    }
+
+    @Override
+    public boolean isInjectedValue(String headerValue) {
+        for (String prefix : prefixes) {
+            if (headerValue.startsWith(prefix) && cache.isIssued(headerValue.substring(prefix.length()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String[] headerNames() {
+        return headerNames; // shared: the bridge's contract says callers only read it
+    }
+}

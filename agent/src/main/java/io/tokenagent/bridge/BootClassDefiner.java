@@ -1,0 +1,91 @@
+package io.tokenagent.bridge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+/**
+ * Defines classes directly in the boot class loader.
+ *
+ * <p>Why not {@code Instrumentation.appendToBootstrapClassLoaderSearch}: it makes HotSpot print a class-data
+ * sharing warning at every start and puts a whole jar on the boot class path. We define the handful of classes
+ * instrumented code needs, one by one, with {@code Unsafe.defineClass} and a null loader. On Java 9+ that method
+ * lives in {@code jdk.internal.misc}, which we export only to a private class loader's unnamed module holding one
+ * small class ({@link UnsafeDefiner}), so the application never gains access to it.
+ */
+public final class BootClassDefiner {
+
+    private final Method define;
+    private final Object unsafe;
+
+    private BootClassDefiner(Method define, Object unsafe) {
+        this.define = define;
+        this.unsafe = unsafe;
+    }
+
+    public static BootClassDefiner create(Instrumentation inst) throws Exception {
+        if (JavaVersion.hasModules()) {
+            Class<?> definer = new DefinerLoader().defineDefiner();
+            ModuleSupport.get().exportJdkInternalMisc(inst, definer);
+            Object unsafe = definer.getMethod("unsafe").invoke(null);
+            return new BootClassDefiner(definer.getMethod("define", Object.class, String.class, byte[].class), unsafe);
+        }
+        Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+        Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+        theUnsafe.setAccessible(true);
+        Object unsafe = theUnsafe.get(null);
+        Method define = UnsafeDefiner.class.getMethod("define", Object.class, String.class, byte[].class);
+        return new BootClassDefiner(define, unsafe);
+    }
+
+    /** Defines the class unless the boot loader has it already; returns the boot loader's class either way. */
+    public synchronized Class<?> define(String className, byte[] classfile) throws Exception {
+        Class<?> existing = findBootClass(className);
+        if (existing != null) {
+            return existing;
+        }
+        return (Class<?>) define.invoke(null, unsafe, className, classfile);
+    }
+
+    static Class<?> findBootClass(String className) {
+        try {
+            return Class.forName(className, false, null);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    static byte[] read(ClassLoader loader, String resource) throws IOException {
+        InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                : loader.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IOException("missing from the agent jar: " + resource);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+            byte[] buffer = new byte[4096];
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
+    }
+
+    /** A loader of its own for {@link UnsafeDefiner}, so that its unnamed module is one nobody else is in. */
+    private static final class DefinerLoader extends ClassLoader {
+        DefinerLoader() {
+            super(null);
+        }
+
+        Class<?> defineDefiner() throws IOException {
+            String name = UnsafeDefiner.class.getName();
+            byte[] bytes = read(BootClassDefiner.class.getClassLoader(), name.replace('.', '/') + ".class");
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+}

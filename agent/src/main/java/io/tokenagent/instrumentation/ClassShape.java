@@ -1,0 +1,50 @@
+package io.tokenagent.instrumentation;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * The fields and methods a class declares, read before rewriting it: an instrumentation checks that everything
+ * its inserted code refers to is there, and skips a version that differs rather than break it.
+ */
+public final class ClassShape {
+
+    private final Set<String> fields = new HashSet<String>();
+    private final Set<String> methods = new HashSet<String>();
+
+    private ClassShape() {
+    }
+
+    public static ClassShape of(ClassReader reader) {
+        final ClassShape shape = new ClassShape();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature,
+                    Object value) {
+                shape.fields.add(name + ' ' + descriptor);
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                shape.methods.add(name + descriptor);
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return shape;
+    }
+
+    public boolean hasField(String name, String descriptor) {
+        return fields.contains(name + ' ' + descriptor);
+    }
+
+    public boolean hasMethod(String name, String descriptor) {
+        return methods.contains(name + descriptor);
+    }
+}

@@ -1,0 +1,87 @@
+package io.tokenagent.instrumentation.httpclient;
+
+import io.tokenagent.instrumentation.ClassShape;
+import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.InstrumentationContext;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * {@code java.net.http.HttpClient} (Java 11+), HTTP/1.1 and HTTP/2, {@code send} and {@code sendAsync}.
+ *
+ * <p>Every exchange the client makes (first attempt, each redirect hop, each authentication retry) runs its
+ * request filters on a fresh internal request, so the hook adds the header there, as a "system" header like the
+ * client's own Basic authentication: nothing the application holds is changed, and a hop to another URL starts
+ * without it. Failing in the filters fails the exchange's future, which is the client's own error path. A second,
+ * small hook at {@code sendAsync} takes the application's own header off a request whose rule says
+ * {@code overwrite}, since the client lets an application header win over a system one.
+ */
+public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
+
+    private static final String MULTI_EXCHANGE = "jdk/internal/net/http/MultiExchange";
+    private static final String CLIENT_IMPL = "jdk/internal/net/http/HttpClientImpl";
+    private static final String HOOK = "io/tokenagent/instrumentation/httpclient/JdkHttpClientHook";
+    private static final String REQUEST_FILTERS = "(Ljdk/internal/net/http/HttpRequestImpl;)V";
+    private static final String SEND_ASYNC = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
+            + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
+            + "Ljava/util/concurrent/CompletableFuture;";
+
+    @Override
+    public String name() {
+        return "java-http-client";
+    }
+
+    @Override
+    public String[] targetClasses() {
+        return new String[] {MULTI_EXCHANGE, CLIENT_IMPL};
+    }
+
+    @Override
+    public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
+            byte[] classfile) throws Exception {
+        ClassReader reader = new ClassReader(classfile);
+        final boolean filters = MULTI_EXCHANGE.equals(internalName);
+        final String method = filters ? "requestFilters" : "sendAsync";
+        final String descriptor = filters ? REQUEST_FILTERS : SEND_ASYNC;
+        if (!ClassShape.of(reader).hasMethod(method, descriptor)
+                || !context.grantBootAccess("java.net.http", "jdk.internal.net.http")) {
+            return null;
+        }
+        context.defineBootHook(HOOK.replace('/', '.'));
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String signature,
+                    String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
+                if (!method.equals(name) || !descriptor.equals(desc)) {
+                    return mv;
+                }
+                return new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitCode() {
+                        super.visitCode();
+                        super.visitVarInsn(Opcodes.ALOAD, 1);
+                        if (filters) {
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeExchange",
+                                    "(Ljava/net/http/HttpRequest;)V", false);
+                        } else {
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeSend",
+                                    "(Ljava/net/http/HttpRequest;)Ljava/net/http/HttpRequest;", false);
+                            super.visitVarInsn(Opcodes.ASTORE, 1);
+                        }
+                    }
+
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        super.visitMaxs(Math.max(maxStack, 1), maxLocals);
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+}

@@ -1,0 +1,106 @@
+package io.tokenagent.instrumentation.urlconnection;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URL;
+
+/**
+ * Called by the JDK's {@code HttpURLConnection.writeRequests()} with the headers about to be written for one hop.
+ * Defined in the boot loader; references only the JDK and the bridge. The JDK's {@code MessageHeader} is
+ * reached through method handles because it is internal (exported to this class's module at start).
+ *
+ * <p>{@code requests} is what goes on the wire; {@code userHeaders} holds what the application set itself, and
+ * so tells the agent's header from the application's.
+ */
+public final class UrlConnectionHook {
+
+    private static final MethodHandle FIND_VALUE;
+    private static final MethodHandle SET;
+    private static final MethodHandle ADD;
+    private static final MethodHandle REMOVE;
+
+    static {
+        MethodHandle findValue = null;
+        MethodHandle set = null;
+        MethodHandle add = null;
+        MethodHandle remove = null;
+        try {
+            Class<?> messageHeader = Class.forName("sun.net.www.MessageHeader");
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodType twoStrings = MethodType.methodType(void.class, String.class, String.class);
+            findValue = generic(lookup.findVirtual(messageHeader, "findValue",
+                    MethodType.methodType(String.class, String.class)));
+            set = generic(lookup.findVirtual(messageHeader, "set", twoStrings));
+            add = generic(lookup.findVirtual(messageHeader, "add", twoStrings));
+            remove = generic(lookup.findVirtual(messageHeader, "remove",
+                    MethodType.methodType(void.class, String.class)));
+        } catch (Throwable t) {
+            // An initialiser that threw would fail every request: without the handles the hook does nothing.
+            findValue = null;
+        }
+        FIND_VALUE = findValue;
+        SET = set;
+        ADD = add;
+        REMOVE = remove;
+    }
+
+    private UrlConnectionHook() {
+    }
+
+    private static MethodHandle generic(MethodHandle handle) {
+        return handle.asType(handle.type().changeParameterType(0, Object.class));
+    }
+
+    /**
+     * Makes {@code requests} carry the agent's header if and only if this hop's URL is matched: takes off the
+     * header an earlier hop of the same connection got, then adds this hop's.
+     *
+     * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
+     */
+    public static void beforeWrite(Object requests, Object userHeaders, URL url) throws IOException {
+        if (FIND_VALUE == null) {
+            return;
+        }
+        HeaderRule rule;
+        try {
+            removeInjected(requests);
+            rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
+            if (rule == null || (!rule.overwrite() && find(userHeaders, rule.headerName()) != null)) {
+                return;
+            }
+        } catch (Throwable t) {
+            return; // never break a request because of the agent's plumbing
+        }
+        String value = rule.headerValue(url.getProtocol(), url.getHost(), url.getPort());
+        if (value == null) {
+            return;
+        }
+        try {
+            if (rule.overwrite()) {
+                REMOVE.invokeExact(requests, rule.headerName());
+                ADD.invokeExact(requests, rule.headerName(), value);
+            } else {
+                SET.invokeExact(requests, rule.headerName(), value);
+            }
+        } catch (Throwable t) {
+            // unreachable in practice: MessageHeader's setters throw nothing
+        }
+    }
+
+    private static void removeInjected(Object requests) throws Throwable {
+        for (String name : TokenAgentBridge.headerNames()) {
+            String value = find(requests, name);
+            if (value != null && TokenAgentBridge.isInjectedValue(value)) {
+                REMOVE.invokeExact(requests, name);
+            }
+        }
+    }
+
+    private static String find(Object headers, String name) throws Throwable {
+        return (String) FIND_VALUE.invokeExact(headers, name);
+    }
+}

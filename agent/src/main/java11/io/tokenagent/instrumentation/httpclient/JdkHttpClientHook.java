@@ -1,0 +1,108 @@
+package io.tokenagent.instrumentation.httpclient;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Called by the JDK's HTTP client (see {@link JdkHttpClientInstrumentation}). Defined in the boot loader;
+ * references only the JDK and the bridge.
+ */
+public final class JdkHttpClientHook {
+
+    /** {@code HttpRequestImpl.setSystemHeader(String, String)}: internal, exported to this module at start. */
+    private static final MethodHandle SET_SYSTEM_HEADER = setSystemHeader();
+
+    private JdkHttpClientHook() {
+    }
+
+    private static MethodHandle setSystemHeader() {
+        try {
+            MethodHandle handle = MethodHandles.lookup().findVirtual(
+                    Class.forName("jdk.internal.net.http.HttpRequestImpl"), "setSystemHeader",
+                    MethodType.methodType(void.class, String.class, String.class));
+            return handle.asType(handle.type().changeParameterType(0, HttpRequest.class));
+        } catch (Throwable t) {
+            return null; // the hook then does nothing, rather than fail every request
+        }
+    }
+
+    /**
+     * Adds the agent's header to the client's internal request for one exchange, when its URL is matched.
+     *
+     * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
+     */
+    public static void beforeExchange(HttpRequest request) throws IOException {
+        if (SET_SYSTEM_HEADER == null) {
+            return;
+        }
+        URI uri;
+        HeaderRule rule;
+        try {
+            uri = request.uri();
+            rule = match(uri);
+            if (rule == null || (!rule.overwrite() && request.headers().firstValue(rule.headerName()).isPresent())) {
+                return;
+            }
+        } catch (Throwable t) {
+            return; // never break a request because of the agent's plumbing
+        }
+        String value = rule.headerValue(uri.getScheme(), uri.getHost(), uri.getPort());
+        if (value == null) {
+            return;
+        }
+        try {
+            SET_SYSTEM_HEADER.invokeExact(request, rule.headerName(), value);
+        } catch (Throwable t) {
+            // unreachable in practice: setting a header on the internal builder throws nothing
+        }
+    }
+
+    /**
+     * For a rule that says {@code overwrite}: returns a copy of the application's request without its own header
+     * of that name, so that the agent's can take its place. Otherwise returns the request as it is.
+     */
+    public static HttpRequest beforeSend(HttpRequest request) {
+        try {
+            HeaderRule rule = match(request.uri());
+            if (rule == null || !rule.overwrite() || request.headers().firstValue(rule.headerName()).isEmpty()) {
+                return request;
+            }
+            return without(request, rule.headerName());
+        } catch (Throwable t) {
+            return request;
+        }
+    }
+
+    private static HeaderRule match(URI uri) {
+        return TokenAgentBridge.match(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath());
+    }
+
+    private static HttpRequest without(HttpRequest request, String header) {
+        HttpRequest.Builder copy = HttpRequest.newBuilder(request.uri()).expectContinue(request.expectContinue());
+        if (request.bodyPublisher().isPresent()) {
+            copy.method(request.method(), request.bodyPublisher().get());
+        } else if ("GET".equals(request.method())) {
+            copy.GET();
+        } else {
+            copy.method(request.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        request.timeout().ifPresent(copy::timeout);
+        request.version().ifPresent(copy::version);
+        for (Map.Entry<String, List<String>> entry : request.headers().map().entrySet()) {
+            if (!entry.getKey().equalsIgnoreCase(header)) {
+                for (String value : entry.getValue()) {
+                    copy.header(entry.getKey(), value);
+                }
+            }
+        }
+        return copy.build();
+    }
+}
