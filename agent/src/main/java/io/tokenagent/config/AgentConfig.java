@@ -67,6 +67,11 @@ public final class AgentConfig {
         return retryTimeoutMillis;
     }
 
+    /** Things worth a warning at start (PLACEHOLDER until the configuration work lands). */
+    public List<String> warnings() {
+        return Collections.emptyList();
+    }
+
     /** In configuration order: the first that matches a URL wins. */
     public List<Rule> rules() {
         return rules;
