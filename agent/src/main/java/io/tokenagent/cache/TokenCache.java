@@ -1,30 +1,321 @@
 package io.tokenagent.cache;
 
+import io.tokenagent.agent.AgentThread;
+import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
+import io.tokenagent.token.SystemClock;
 import io.tokenagent.token.TokenException;
 import io.tokenagent.token.TokenRequest;
 import io.tokenagent.token.TokenSource;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
 
-/** PLACEHOLDER: replaced by the cache work. */
+/**
+ * Tokens per {@link TokenRequest}: served from memory while valid, fetched once however many callers ask, and
+ * refreshed in the background ahead of expiry.
+ *
+ * <ul>
+ *   <li>A hit is a map lookup, a volatile read and a clock read: no lock, no allocation.</li>
+ *   <li>Fetches run on the agent's own threads (so the HTTP call is never intercepted, and a caller that gives up
+ *       waiting abandons nothing half-done). Callers join the one fetch in flight for their key.</li>
+ *   <li>A failed refresh leaves the current token in service until it is about to expire; the refresh is retried
+ *       with backoff. A failed fetch with no valid token fails fast for {@value #FAILURE_HOLD_MILLIS} ms, so that
+ *       a stream of requests does not start a stream of retrying fetches.</li>
+ *   <li>No thread starts before the first token is asked for.</li>
+ * </ul>
+ */
 public final class TokenCache {
+
+    private static final Logger log = Logs.get(TokenCache.class);
+
+    static final long FAILURE_HOLD_MILLIS = 5000;
+    static final long MAX_MARGIN_MILLIS = 10000;
+    private static final long LONG_LIVED_MILLIS = TimeUnit.HOURS.toMillis(2);
+    private static final long REFRESH_BEFORE_EXPIRY_MILLIS = TimeUnit.MINUTES.toMillis(5);
+    private static final long MAX_JITTER_MILLIS = 30000;
+    private static final long REFRESH_RETRY_MILLIS = 30000;
+    private static final long DEFAULT_MAX_WAIT_MILLIS = 120000;
+
+    private final TokenSource source;
+    private final LongSupplier clock;
+    private final long maxWaitMillis;
+    private final ConcurrentHashMap<TokenRequest, Entry> entries = new ConcurrentHashMap<TokenRequest, Entry>();
+    /** The current and the previous token of every entry: what the agent may have put on a request. */
+    private final Set<String> issued = ConcurrentHashMap.<String>newKeySet();
+    private Executor fetchExecutor;
+    private ScheduledExecutorService scheduler;
+
+    /** For tests: executors may be given; null ones are created, lazily, as in production. */
+    TokenCache(TokenSource source, LongSupplier clock, Executor fetchExecutor, ScheduledExecutorService scheduler,
+            long maxWaitMillis) {
+        this.source = source;
+        this.clock = clock;
+        this.fetchExecutor = fetchExecutor;
+        this.scheduler = scheduler;
+        this.maxWaitMillis = maxWaitMillis;
+    }
+
     public static TokenCache create(TokenSource source) {
-        throw new UnsupportedOperationException("not yet written");
+        return new TokenCache(source, SystemClock.INSTANCE, null, null, DEFAULT_MAX_WAIT_MILLIS);
     }
 
+    /**
+     * A valid token for the key: at once from memory, or after the one fetch in flight, waiting at most the max wait.
+     */
     public AccessToken get(TokenRequest key) throws TokenException {
-        throw new UnsupportedOperationException("not yet written");
+        Entry entry = entry(key);
+        AccessToken token = entry.current;
+        if (token != null && isValid(token, clock.getAsLong())) {
+            return token;
+        }
+        CompletableFuture<AccessToken> pending = entry.fetchIfNeeded();
+        try {
+            return pending.get(maxWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw asTokenException(e.getCause(), key);
+        } catch (TimeoutException e) {
+            throw new TokenException(source.describe() + ": no token within " + maxWaitMillis / 1000 + " s (" + key
+                    + ")", true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenException("interrupted while waiting for a token (" + key + ")", true);
+        }
     }
 
+    /** The same without blocking: a completed future on a hit; otherwise one that completes with the fetch. */
     public CompletableFuture<AccessToken> getAsync(TokenRequest key) {
-        throw new UnsupportedOperationException("not yet written");
+        Entry entry = entry(key);
+        AccessToken token = entry.current;
+        if (token != null && isValid(token, clock.getAsLong())) {
+            return CompletableFuture.completedFuture(token);
+        }
+        // A copy: callers must not be able to complete or cancel the future every waiter shares.
+        final CompletableFuture<AccessToken> copy = new CompletableFuture<AccessToken>();
+        entry.fetchIfNeeded().whenComplete(new BiConsumer<AccessToken, Throwable>() {
+            @Override
+            public void accept(AccessToken result, Throwable error) {
+                if (error == null) {
+                    copy.complete(result);
+                } else {
+                    copy.completeExceptionally(error);
+                }
+            }
+        });
+        return copy;
     }
 
+    /** Starts fetching the key's token in the background unless a valid one is cached. */
     public void prefetch(TokenRequest key) {
-        throw new UnsupportedOperationException("not yet written");
+        entry(key).fetchIfNeeded();
     }
 
+    /** Whether this value is a token the cache handed out and still remembers (current or previous). */
     public boolean isIssued(String tokenValue) {
-        throw new UnsupportedOperationException("not yet written");
+        return issued.contains(tokenValue);
+    }
+
+    static long marginMillis(AccessToken token) {
+        return Math.min(MAX_MARGIN_MILLIS, token.lifetimeMillis() / 10);
+    }
+
+    static boolean isValid(AccessToken token, long now) {
+        return now < token.expiresAtMillis() - marginMillis(token);
+    }
+
+    /** When to refresh a token just obtained, before jitter; see the class comment. */
+    static long refreshAtMillis(AccessToken token) {
+        long lifetime = token.lifetimeMillis();
+        if (token.refreshInMillis() > 0) {
+            return token.obtainedAtMillis() + Math.min(token.refreshInMillis(), lifetime / 2 + lifetime / 4);
+        }
+        long half = token.obtainedAtMillis() + lifetime / 2;
+        if (lifetime >= LONG_LIVED_MILLIS) {
+            return half;
+        }
+        return Math.max(token.expiresAtMillis() - REFRESH_BEFORE_EXPIRY_MILLIS, half);
+    }
+
+    private static long jitterMillis(AccessToken token) {
+        long max = Math.min(token.lifetimeMillis() / 20, MAX_JITTER_MILLIS);
+        return max <= 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1);
+    }
+
+    private Entry entry(TokenRequest key) {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            Entry created = new Entry(key);
+            entry = entries.putIfAbsent(key, created);
+            if (entry == null) {
+                entry = created;
+            }
+        }
+        return entry;
+    }
+
+    private synchronized Executor fetchExecutor() {
+        if (fetchExecutor == null) {
+            fetchExecutor = Executors.newCachedThreadPool(AgentThread.factory("fetch"));
+        }
+        return fetchExecutor;
+    }
+
+    private synchronized ScheduledExecutorService scheduler() {
+        if (scheduler == null) {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, AgentThread.factory("refresh"));
+            executor.setRemoveOnCancelPolicy(true);
+            scheduler = executor;
+        }
+        return scheduler;
+    }
+
+    private static TokenException asTokenException(Throwable cause, TokenRequest key) {
+        if (cause instanceof TokenException) {
+            return (TokenException) cause;
+        }
+        return new TokenException("token fetch failed for " + key + ": " + cause, false, cause);
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    /** One key's token, the fetch in flight for it, and what the last failure was. */
+    private final class Entry {
+        final TokenRequest key;
+        volatile AccessToken current;
+        private AccessToken previous;
+        private CompletableFuture<AccessToken> inflight;
+        private TokenException lastFailure;
+        private long lastFailureAt;
+        private int refreshFailures;
+
+        Entry(TokenRequest key) {
+            this.key = key;
+        }
+
+        /** The fetch in flight, a new one, a completed future for a valid token, or the remembered failure. */
+        synchronized CompletableFuture<AccessToken> fetchIfNeeded() {
+            long now = clock.getAsLong();
+            if (current != null && isValid(current, now)) {
+                return CompletableFuture.completedFuture(current);
+            }
+            if (inflight != null) {
+                return inflight;
+            }
+            if (lastFailure != null && now - lastFailureAt < FAILURE_HOLD_MILLIS) {
+                CompletableFuture<AccessToken> failed = new CompletableFuture<AccessToken>();
+                failed.completeExceptionally(new TokenException("last attempt failed " + seconds(now - lastFailureAt)
+                        + " ago: " + lastFailure.getMessage(), lastFailure.isRetryable(), lastFailure));
+                return failed;
+            }
+            return startFetch();
+        }
+
+        /** Called by the refresh timer: a fetch unless one is in flight already. */
+        synchronized void refresh() {
+            if (inflight == null) {
+                startFetch();
+            }
+        }
+
+        private CompletableFuture<AccessToken> startFetch() {
+            final CompletableFuture<AccessToken> fetch = new CompletableFuture<AccessToken>();
+            inflight = fetch;
+            fetchExecutor().execute(new Runnable() {
+                @Override
+                public void run() {
+                    fetch(fetch);
+                }
+            });
+            return fetch;
+        }
+
+        private void fetch(CompletableFuture<AccessToken> fetch) {
+            AccessToken token;
+            try {
+                token = source.fetch(key, false);
+            } catch (Throwable t) {
+                failed(fetch, asTokenException(t, key));
+                return;
+            }
+            AccessToken replaced;
+            boolean first;
+            synchronized (this) {
+                first = current == null && previous == null;
+                replaced = previous;
+                previous = current;
+                current = token;
+                inflight = null;
+                lastFailure = null;
+                refreshFailures = 0;
+            }
+            issued.add(token.value());
+            if (replaced != null && replaced.value() != null && !replaced.value().equals(token.value())) {
+                issued.remove(replaced.value());
+            }
+            long refreshAt = refreshAtMillis(token) - jitterMillis(token);
+            if (first) {
+                log.info("token for {}: expires in {}, {}", key,
+                        seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
+            } else {
+                log.debug("refreshed token for {}: expires in {}, {}", key,
+                        seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
+            }
+            scheduleRefresh(refreshAt - clock.getAsLong());
+            fetch.complete(token);
+        }
+
+        private void failed(CompletableFuture<AccessToken> fetch, TokenException error) {
+            long now = clock.getAsLong();
+            AccessToken stillValid;
+            int failures;
+            synchronized (this) {
+                inflight = null;
+                stillValid = current != null && isValid(current, now) ? current : null;
+                failures = stillValid == null ? 0 : ++refreshFailures;
+                if (stillValid == null) {
+                    lastFailure = error;
+                    lastFailureAt = now;
+                }
+            }
+            if (stillValid != null) {
+                long timeLeft = stillValid.expiresAtMillis() - marginMillis(stillValid) - now;
+                long delay = Math.max(1000, Math.min(REFRESH_RETRY_MILLIS << Math.min(failures - 1, 10), timeLeft / 2));
+                if (failures == 1) {
+                    log.warn("could not refresh the token for {}; the current one ({}) stays in use for {} more; "
+                            + "trying again in {}: {}", key, stillValid.fingerprint(), seconds(timeLeft),
+                            seconds(delay), error.getMessage());
+                } else {
+                    log.debug("refresh {} for {} failed; trying again in {}: {}", failures, key, seconds(delay),
+                            error.getMessage());
+                }
+                scheduleRefresh(delay);
+            } else {
+                log.warn("no token for {}: {}", key, error.getMessage());
+            }
+            fetch.completeExceptionally(error);
+        }
+
+        private void scheduleRefresh(long delayMillis) {
+            scheduler().schedule(new Runnable() {
+                @Override
+                public void run() {
+                    refresh();
+                }
+            }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        }
     }
 }

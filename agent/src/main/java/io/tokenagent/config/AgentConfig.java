@@ -19,9 +19,10 @@ public final class AgentConfig {
     private final int readTimeoutMillis;
     private final long retryTimeoutMillis;
     private final List<Rule> rules;
+    private final List<String> warnings;
 
     public AgentConfig(URI endpoint, String apiVersion, OnFailure onFailure, LogLevel logLevel, boolean prefetch,
-            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules) {
+            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules, List<String> warnings) {
         this.endpoint = endpoint;
         this.apiVersion = apiVersion;
         this.onFailure = onFailure;
@@ -31,6 +32,7 @@ public final class AgentConfig {
         this.readTimeoutMillis = readTimeoutMillis;
         this.retryTimeoutMillis = retryTimeoutMillis;
         this.rules = Collections.unmodifiableList(rules);
+        this.warnings = Collections.unmodifiableList(warnings);
     }
 
     public URI endpoint() {
@@ -67,9 +69,9 @@ public final class AgentConfig {
         return retryTimeoutMillis;
     }
 
-    /** Things worth a warning at start (PLACEHOLDER until the configuration work lands). */
+    /** Legal but risky choices, logged as warnings at start (a token rule for plain http to another host). */
     public List<String> warnings() {
-        return Collections.emptyList();
+        return warnings;
     }
 
     /** In configuration order: the first that matches a URL wins. */

@@ -1,12 +1,332 @@
 package io.tokenagent.config;
 
+import io.tokenagent.matching.Hosts;
+import io.tokenagent.matching.UrlPattern;
+import io.tokenagent.token.TokenRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
-/** PLACEHOLDER: replaced by the configuration work. */
+/**
+ * Builds the {@link AgentConfig} from its sources, highest first: the agent argument string, system properties
+ * {@code tokenagent.<key>}, environment variables {@code TOKEN_AGENT_<KEY>}, the JSON file named by {@code config},
+ * and the defaults. Every mistake is a {@link ConfigException} naming where it was written.
+ */
 public final class ConfigLoader {
+
+    static final List<String> AGENT_KEYS = Arrays.asList("config", "endpoint", "api_version", "on_failure",
+            "log_level", "prefetch", "connect_timeout_ms", "read_timeout_ms", "retry_timeout_ms");
+    static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "client_id", "object_id",
+            "msi_res_id", "authority", "header", "prefix", "overwrite");
+    private static final Identity.Kind[] SELECTORS = {
+        Identity.Kind.CLIENT_ID, Identity.Kind.OBJECT_ID, Identity.Kind.MSI_RES_ID};
+
+    private final Map<String, Setting> settings = new HashMap<String, Setting>();
+    private final List<String> warnings = new ArrayList<String>();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param agentArgs the {@code -javaagent:...=} string, may be null
+     * @param systemProperty {@code System::getProperty}, or a stand-in for tests
+     * @param env {@code System.getenv()}, or a stand-in for tests
+     */
     public static AgentConfig load(String agentArgs, Function<String, String> systemProperty, Map<String, String> env)
             throws ConfigException {
-        throw new UnsupportedOperationException("not yet written");
+        return new ConfigLoader().build(agentArgs, systemProperty, env);
+    }
+
+    private AgentConfig build(String agentArgs, Function<String, String> systemProperty, Map<String, String> env)
+            throws ConfigException {
+        readAgentArgs(agentArgs);
+        for (String key : allKeys()) {
+            String value = systemProperty.apply("tokenagent." + key);
+            if (value != null && !settings.containsKey(key)) {
+                settings.put(key, new Setting(value, "system property tokenagent." + key));
+            }
+        }
+        readEnvironment(env);
+
+        List<Rule> rules = new ArrayList<Rule>();
+        Map<String, Setting> inline = new HashMap<String, Setting>();
+        for (String key : RULE_KEYS) {
+            if (settings.containsKey(key)) {
+                inline.put(key, settings.get(key));
+            }
+        }
+        JsonConfigFile file = null;
+        Setting configPath = settings.get("config");
+        if (configPath != null) {
+            file = JsonConfigFile.read(configPath.value, configPath.where);
+            for (Map.Entry<String, Setting> entry : file.settings.entrySet()) {
+                if (!AGENT_KEYS.contains(entry.getKey()) && !RULE_KEYS.contains(entry.getKey())
+                        || entry.getKey().equals("config")) {
+                    throw new ConfigException(entry.getValue().where, unknownKey(true));
+                }
+                if (!settings.containsKey(entry.getKey())) {
+                    settings.put(entry.getKey(), entry.getValue());
+                    if (RULE_KEYS.contains(entry.getKey())) {
+                        inline.put(entry.getKey(), entry.getValue());
+                    }
+                }
+            }
+        }
+
+        URI endpoint = endpoint();
+        if (!inline.isEmpty()) {
+            rules.add(rule("inline rule", inline, null));
+        }
+        if (file != null) {
+            for (int i = 0; i < file.rules.size(); i++) {
+                rules.add(rule("rules[" + i + "]", file.rules.get(i), configPath.value + ": rules[" + i + "]"));
+            }
+        }
+        for (Rule rule : rules) {
+            if (rule.match().matches(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort(),
+                    endpoint.getRawPath())) {
+                throw new ConfigException(whereOf(rule), "match " + rule.match() + " also matches the token endpoint "
+                        + endpoint + ": the agent's own calls must not carry tokens; make the rule narrower");
+            }
+        }
+        return new AgentConfig(endpoint, text("api_version", AgentConfig.DEFAULT_API_VERSION),
+                choice("on_failure", OnFailure.values(), OnFailure.FAIL),
+                choice("log_level", LogLevel.values(), LogLevel.INFO), bool(settings.get("prefetch"), false),
+                (int) positive("connect_timeout_ms", 2000), (int) positive("read_timeout_ms", 10000),
+                positive("retry_timeout_ms", 30000), rules, warnings);
+    }
+
+    private final Map<Rule, String> ruleWhere = new HashMap<Rule, String>();
+
+    private String whereOf(Rule rule) {
+        return ruleWhere.get(rule);
+    }
+
+    private void readAgentArgs(String agentArgs) throws ConfigException {
+        if (agentArgs == null) {
+            return;
+        }
+        for (String segment : agentArgs.split(",")) {
+            if (segment.trim().isEmpty()) {
+                continue;
+            }
+            int eq = segment.indexOf('=');
+            if (eq < 0) {
+                throw new ConfigException("agent argument \"" + segment.trim() + "\"",
+                        "expected key=value (arguments are key=value pairs separated by commas)");
+            }
+            String key = segment.substring(0, eq).trim();
+            String where = "agent argument " + key;
+            if (!allKeys().contains(key)) {
+                throw new ConfigException(where, unknownKey(false));
+            }
+            if (settings.containsKey(key)) {
+                throw new ConfigException(where, "given twice");
+            }
+            settings.put(key, new Setting(segment.substring(eq + 1).trim(), where));
+        }
+    }
+
+    private void readEnvironment(Map<String, String> env) throws ConfigException {
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            if (!entry.getKey().startsWith("TOKEN_AGENT_")) {
+                continue;
+            }
+            String key = entry.getKey().substring("TOKEN_AGENT_".length()).toLowerCase(Locale.ROOT);
+            String where = "environment variable " + entry.getKey();
+            if (!allKeys().contains(key)) {
+                throw new ConfigException(where, unknownKey(false));
+            }
+            if (!settings.containsKey(key)) {
+                settings.put(key, new Setting(entry.getValue(), where));
+            }
+        }
+    }
+
+    private Rule rule(String name, Map<String, Setting> keys, String fileWhere) throws ConfigException {
+        String where = fileWhere != null ? fileWhere : name;
+        for (Map.Entry<String, Setting> entry : keys.entrySet()) {
+            if (!RULE_KEYS.contains(entry.getKey())) {
+                throw new ConfigException(entry.getValue().where, "unknown key in a rule; a rule has "
+                        + join(RULE_KEYS));
+            }
+        }
+        Setting match = keys.get("match");
+        Setting resource = keys.get("resource");
+        if (match == null || resource == null) {
+            throw new ConfigException(where, "needs both match and resource" + (match == null ? " (match is missing)"
+                    : " (resource is missing)"));
+        }
+        UrlPattern pattern;
+        try {
+            pattern = UrlPattern.parse(match.value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(match.where, e.getMessage());
+        }
+        if (resource.value.trim().isEmpty()) {
+            throw new ConfigException(resource.where, "is empty: give the resource's App ID URI, "
+                    + "e.g. https://vault.azure.net");
+        }
+        Identity identity = Identity.SYSTEM_ASSIGNED;
+        Setting selector = null;
+        for (Identity.Kind kind : SELECTORS) {
+            Setting s = keys.get(kind.parameter());
+            if (s == null) {
+                continue;
+            }
+            if (selector != null) {
+                throw new ConfigException(where, "has both " + identity.kind().parameter() + " and "
+                        + kind.parameter() + ": give at most one");
+            }
+            if (s.value.trim().isEmpty()) {
+                throw new ConfigException(s.where, "is empty");
+            }
+            selector = s;
+            identity = Identity.userAssigned(kind, s.value.trim());
+        }
+        Setting authority = keys.get("authority");
+        String header = keys.containsKey("header") ? keys.get("header").value : "Authorization";
+        if (!isToken(header)) {
+            throw new ConfigException(keys.get("header").where, "\"" + header + "\" is not a valid header name");
+        }
+        String prefix = keys.containsKey("prefix") ? keys.get("prefix").value : "Bearer";
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c < ' ' || c == 0x7f) {
+                throw new ConfigException(keys.get("prefix").where, "contains a control character");
+            }
+        }
+        boolean overwrite = bool(keys.get("overwrite"), false);
+        if (pattern.scheme().equals("http") && !Hosts.isLoopback(pattern.host())) {
+            warnings.add(name + " sends tokens over plain http to " + pattern.host()
+                    + ": anyone on the network path can read them");
+        }
+        Rule rule = new Rule(name, pattern, new TokenRequest(resource.value.trim(), identity,
+                authority == null || authority.value.trim().isEmpty() ? null : authority.value.trim()),
+                header, prefix.trim(), overwrite);
+        ruleWhere.put(rule, match.where);
+        return rule;
+    }
+
+    private URI endpoint() throws ConfigException {
+        Setting s = settings.get("endpoint");
+        if (s == null) {
+            return URI.create(AgentConfig.DEFAULT_ENDPOINT);
+        }
+        try {
+            URI uri = new URI(s.value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new ConfigException(s.where, "\"" + s.value + "\" is not an absolute http or https URL");
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                throw new ConfigException(s.where, "\"" + s.value + "\" must have no user information or fragment");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(s.where, "\"" + s.value + "\" is not a URL: " + e.getReason());
+        }
+    }
+
+    private String text(String key, String defaultValue) throws ConfigException {
+        Setting s = settings.get(key);
+        if (s == null) {
+            return defaultValue;
+        }
+        if (s.value.trim().isEmpty()) {
+            throw new ConfigException(s.where, "is empty");
+        }
+        return s.value.trim();
+    }
+
+    private <E extends Enum<E>> E choice(String key, E[] values, E defaultValue) throws ConfigException {
+        Setting s = settings.get(key);
+        if (s == null) {
+            return defaultValue;
+        }
+        List<String> allowed = new ArrayList<String>();
+        for (E value : values) {
+            String name = value.name().toLowerCase(Locale.ROOT);
+            if (name.equals(s.value.trim().toLowerCase(Locale.ROOT))) {
+                return value;
+            }
+            allowed.add(name);
+        }
+        throw new ConfigException(s.where, "\"" + s.value + "\" is not one of " + join(allowed));
+    }
+
+    private static boolean bool(Setting s, boolean defaultValue) throws ConfigException {
+        if (s == null) {
+            return defaultValue;
+        }
+        String v = s.value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw new ConfigException(s.where, "\"" + s.value + "\" is not one of true, false");
+    }
+
+    private long positive(String key, long defaultValue) throws ConfigException {
+        Setting s = settings.get(key);
+        if (s == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(s.value.trim());
+            if (value > 0 && value <= Integer.MAX_VALUE) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(s.where, "\"" + s.value + "\" is not a whole number of milliseconds from 1 to "
+                + Integer.MAX_VALUE);
+    }
+
+    /** RFC 9110 token: what a header name may be made of. */
+    private static boolean isToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> allKeys() {
+        Set<String> keys = new LinkedHashSet<String>(AGENT_KEYS);
+        keys.addAll(RULE_KEYS);
+        return keys;
+    }
+
+    private static String unknownKey(boolean inFile) {
+        List<String> known = new ArrayList<String>(allKeys());
+        if (inFile) {
+            known.remove("config");
+            known.add("rules");
+        }
+        return "unknown key; known keys are " + join(known);
+    }
+
+    private static String join(List<String> items) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i == 0 ? "" : i == items.size() - 1 ? " and " : ", ").append(items.get(i));
+        }
+        return sb.toString();
     }
 }

@@ -1,12 +1,190 @@
 package io.tokenagent.matching;
 
-/** PLACEHOLDER: replaced by the matching work. */
+import java.util.Locale;
+
+/**
+ * A rule's {@code match}: {@code scheme://host[:port][/path]}, compared with a request's URL as the client will
+ * really send it. Immutable and cheap to test: scheme, port and host are compared before any path work, and a
+ * request path is normalised only when it has something to normalise.
+ */
 public final class UrlPattern {
-    public static UrlPattern parse(String pattern) {
-        throw new UnsupportedOperationException("not yet written");
+
+    private final String scheme;
+    /** Lower case, no trailing dot; for a wildcard, the part after {@code *.} with a leading dot. */
+    private final String host;
+    private final boolean wildcard;
+    private final int port;
+    /** Normalised, without a trailing slash; empty when every path matches. */
+    private final String path;
+
+    private UrlPattern(String scheme, String host, boolean wildcard, int port, String path) {
+        this.scheme = scheme;
+        this.host = host;
+        this.wildcard = wildcard;
+        this.port = port;
+        this.path = path;
     }
 
-    public boolean matches(String scheme, String host, int port, String rawPath) {
-        throw new UnsupportedOperationException("not yet written");
+    /** @throws IllegalArgumentException with a short message saying what is wrong */
+    public static UrlPattern parse(String pattern) {
+        if (pattern == null || pattern.isEmpty()) {
+            throw new IllegalArgumentException("is empty: give scheme://host[:port][/path]");
+        }
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                throw invalid(pattern, "contains white space or a control character");
+            }
+        }
+        int schemeEnd = pattern.indexOf("://");
+        if (schemeEnd <= 0) {
+            throw invalid(pattern, "is not scheme://host[:port][/path]");
+        }
+        String scheme = pattern.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw invalid(pattern, "scheme must be http or https");
+        }
+        String rest = pattern.substring(schemeEnd + 3);
+        if (rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) {
+            throw invalid(pattern, "has a query or fragment: a rule matches on scheme, host, port and path only");
+        }
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String rawPath = slash < 0 ? "" : rest.substring(slash);
+        if (authority.indexOf('@') >= 0) {
+            throw invalid(pattern, "has user information (user@host): not allowed in a rule");
+        }
+        String host;
+        String portText = null;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                throw invalid(pattern, "has an unclosed IPv6 literal");
+            }
+            host = authority.substring(1, close);
+            String after = authority.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw invalid(pattern, "has text after the IPv6 literal");
+                }
+                portText = after.substring(1);
+            }
+        } else {
+            int colon = authority.indexOf(':');
+            host = colon < 0 ? authority : authority.substring(0, colon);
+            portText = colon < 0 ? null : authority.substring(colon + 1);
+        }
+        host = Hosts.canonical(host);
+        if (host.isEmpty()) {
+            throw invalid(pattern, "has no host");
+        }
+        boolean wildcard = host.startsWith("*.");
+        if (wildcard) {
+            host = host.substring(1);
+            if (host.length() < 2) {
+                throw invalid(pattern, "a wildcard needs a domain after *.");
+            }
+        }
+        if (host.indexOf('*') >= 0) {
+            throw invalid(pattern, "a wildcard is allowed only as the whole first label (*.example.com)");
+        }
+        int port = defaultPort(scheme);
+        if (portText != null) {
+            port = parsePort(portText);
+            if (port < 0) {
+                throw invalid(pattern, "port \"" + portText + "\" is not a number from 1 to 65535");
+            }
+        }
+        return new UrlPattern(scheme, host, wildcard, port, trimSlash(Paths.normalise(rawPath)));
+    }
+
+    /**
+     * Whether a request matches.
+     *
+     * @param port the request's port, -1 for the scheme's default
+     * @param rawPath the request's path, still percent-encoded; null or empty means {@code /}
+     */
+    public boolean matches(String requestScheme, String requestHost, int requestPort, String rawPath) {
+        if (requestHost == null || requestScheme == null || !scheme.equalsIgnoreCase(requestScheme)) {
+            return false;
+        }
+        if ((requestPort == -1 ? port == defaultPort(scheme) : requestPort == port) && hostMatches(requestHost)) {
+            return pathMatches(rawPath);
+        }
+        return false;
+    }
+
+    private boolean hostMatches(String requestHost) {
+        int start = 0;
+        int end = requestHost.length();
+        if (end > 1 && requestHost.charAt(0) == '[' && requestHost.charAt(end - 1) == ']') {
+            start = 1;
+            end--;
+        }
+        if (end > start && requestHost.charAt(end - 1) == '.') {
+            end--;
+        }
+        int length = end - start;
+        if (wildcard) {
+            // host is ".example.com": the request needs at least one non-empty label in front of it.
+            return length > host.length() && requestHost.charAt(end - host.length() - 1) != '.'
+                    && requestHost.regionMatches(true, end - host.length(), host, 0, host.length());
+        }
+        return length == host.length() && requestHost.regionMatches(true, start, host, 0, length);
+    }
+
+    private boolean pathMatches(String rawPath) {
+        if (path.isEmpty()) {
+            return true;
+        }
+        String candidate = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        if (Paths.needsNormalising(candidate)) {
+            candidate = Paths.normalise(candidate);
+        }
+        // Both sides normalised (percent-hex upper case), so a plain comparison: paths are case-sensitive.
+        return candidate.startsWith(path)
+                && (candidate.length() == path.length() || candidate.charAt(path.length()) == '/');
+    }
+
+    static int defaultPort(String scheme) {
+        return scheme.equalsIgnoreCase("https") ? 443 : 80;
+    }
+
+    private static int parsePort(String text) {
+        if (text.isEmpty() || text.length() > 5) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value >= 1 && value <= 65535 ? value : -1;
+    }
+
+    private static String trimSlash(String normalised) {
+        return normalised.endsWith("/") ? normalised.substring(0, normalised.length() - 1) : normalised;
+    }
+
+    private static IllegalArgumentException invalid(String pattern, String what) {
+        return new IllegalArgumentException("\"" + pattern + "\": " + what);
+    }
+
+    /** The scheme's host, for checks such as "is this loopback". Without brackets, lower case. */
+    public String host() {
+        return wildcard ? "*" + host : host;
+    }
+
+    public String scheme() {
+        return scheme;
+    }
+
+    @Override
+    public String toString() {
+        String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host();
+        return scheme + "://" + shownHost + (port == defaultPort(scheme) ? "" : ":" + port) + path;
     }
 }

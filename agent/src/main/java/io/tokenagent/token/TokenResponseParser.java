@@ -1,0 +1,176 @@
+package io.tokenagent.token;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a token endpoint's JSON body: a token response, or an error's code and text. Accepts every field as a
+ * string or a number, and the gateway envelope {@code {"success":…,"data":{…}}} or {@code {"error":{code,message}}}.
+ * Never puts the token in a message.
+ */
+final class TokenResponseParser {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private TokenResponseParser() {
+    }
+
+    /**
+     * @param receivedAtMillis when the response arrived, the base for {@code expires_in} and {@code refresh_in}
+     * @throws TokenException (not retryable) naming what is wrong with the response
+     */
+    static AccessToken parseToken(String body, long receivedAtMillis, String endpoint) throws TokenException {
+        Map<String, String> fields = fields(body, endpoint);
+        String token = fields.get("access_token");
+        if (token == null || token.isEmpty()) {
+            throw new TokenException(endpoint + ": response has no access_token", false);
+        }
+        String type = fields.get("token_type");
+        if (type != null && !type.equalsIgnoreCase("Bearer")) {
+            throw new TokenException(endpoint + ": token_type is \"" + excerpt(type) + "\", not Bearer", false);
+        }
+        long expiresAt = Long.MAX_VALUE;
+        String expiresIn = fields.get("expires_in");
+        if (expiresIn != null) {
+            expiresAt = receivedAtMillis + seconds(expiresIn, "expires_in", endpoint) * 1000;
+        }
+        String expiresOn = fields.get("expires_on");
+        if (expiresOn != null) {
+            expiresAt = Math.min(expiresAt, epochSeconds(expiresOn, endpoint) * 1000);
+        }
+        if (expiresAt == Long.MAX_VALUE) {
+            throw new TokenException(endpoint + ": response has no expiry: expires_in and expires_on missing", false);
+        }
+        if (expiresAt <= receivedAtMillis) {
+            throw new TokenException(endpoint + ": the token it returned has already expired", false);
+        }
+        String refreshIn = fields.get("refresh_in");
+        long refreshInMillis = refreshIn == null ? -1 : seconds(refreshIn, "refresh_in", endpoint) * 1000;
+        return new AccessToken(token, receivedAtMillis, expiresAt, refreshInMillis);
+    }
+
+    /**
+     * The service's own error code and text from an error body, e.g. {@code invalid_request: Identity not found},
+     * or a short excerpt of a body that is not a JSON error.
+     */
+    static String describeError(String body) {
+        if (body == null || body.trim().isEmpty()) {
+            return "empty body";
+        }
+        try {
+            Map<String, String> fields = fields(body, "");
+            String code = first(fields, "error", "error.code", "code", "statusCode");
+            String text = first(fields, "error_description", "error.message", "message");
+            if (code != null || text != null) {
+                return excerpt((code == null ? "" : code) + (code != null && text != null ? ": " : "")
+                        + (text == null ? "" : text));
+            }
+        } catch (TokenException e) {
+            // not JSON: fall through to the excerpt
+        }
+        return "body: " + safeExcerpt(body);
+    }
+
+    private static String first(Map<String, String> fields, String... keys) {
+        for (String key : keys) {
+            if (fields.get(key) != null) {
+                return fields.get(key);
+            }
+        }
+        return null;
+    }
+
+    /** The scalar fields of the object (of {@code data} when wrapped), with {@code error.code} style nesting. */
+    private static Map<String, String> fields(String body, String endpoint) throws TokenException {
+        Map<String, String> fields = new HashMap<String, String>();
+        try {
+            JsonParser parser = JSON.createParser(body);
+            try {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new TokenException(endpoint + ": response is not a JSON object: " + excerpt(body), false);
+                }
+                readObject(parser, "", fields);
+            } finally {
+                parser.close();
+            }
+        } catch (IOException e) {
+            throw new TokenException(endpoint + ": response is not valid JSON: " + excerpt(body), false);
+        }
+        if ("true".equals(fields.get("success"))) {
+            Map<String, String> data = new HashMap<String, String>();
+            for (Map.Entry<String, String> entry : fields.entrySet()) {
+                if (entry.getKey().startsWith("data.")) {
+                    data.put(entry.getKey().substring(5), entry.getValue());
+                }
+            }
+            return data;
+        }
+        return fields;
+    }
+
+    private static void readObject(JsonParser parser, String prefix, Map<String, String> fields)
+            throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = prefix + parser.getCurrentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.START_OBJECT) {
+                if (prefix.isEmpty()) {
+                    readObject(parser, name + ".", fields);
+                } else {
+                    parser.skipChildren();
+                }
+            } else if (value == JsonToken.START_ARRAY) {
+                parser.skipChildren();
+            } else if (value != JsonToken.VALUE_NULL) {
+                fields.put(name, parser.getText());
+            }
+        }
+    }
+
+    private static long seconds(String value, String field, String endpoint) throws TokenException {
+        try {
+            double seconds = Double.parseDouble(value.trim());
+            if (seconds >= 0 && seconds < 1e9) {
+                return (long) seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new TokenException(endpoint + ": " + field + " is \"" + excerpt(value) + "\", not a number of seconds",
+                false);
+    }
+
+    /** Epoch seconds (string or number), or an ISO-8601 instant. */
+    private static long epochSeconds(String value, String endpoint) throws TokenException {
+        String v = value.trim();
+        try {
+            return (long) Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            try {
+                return java.time.OffsetDateTime.parse(v).toEpochSecond();
+            } catch (RuntimeException notIso) {
+                throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v)
+                        + "\", neither epoch seconds nor an ISO-8601 time", false);
+            }
+        }
+    }
+
+    /** An excerpt of a body, unless it may hold a token (a malformed success response): then nothing of it. */
+    static String safeExcerpt(String body) {
+        return body.contains("access_token") ? "(body withheld: it has an access_token field)" : excerpt(body);
+    }
+
+    /** At most 200 characters on one line, for messages about text the endpoint sent. */
+    static String excerpt(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length() && sb.length() < 200; i++) {
+            char c = text.charAt(i);
+            sb.append(c < ' ' || c == 0x7f ? ' ' : c);
+        }
+        return sb.length() < text.length() ? sb.append("...").toString().trim() : sb.toString().trim();
+    }
+}
