@@ -3,8 +3,8 @@ package io.tokenagent.bridge;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Puts the bridge ({@code io.tokenagent.bootstrap}) and the hooks that instrumented JDK classes call into the boot
- * class loader, and grants JDK modules access to them.
+ * Puts the bridge ({@code io.tokenagent.bootstrap}) into the boot class loader and the hooks that instrumented
+ * classes call beside them, and grants JDK modules access to those hooks.
  *
  * <p>The bridge's classes travel in the agent jar under {@value #BRIDGE_DIRECTORY}, where no class loader finds
  * them by name: the boot loader's copy is the only one. Agent classes that mention them must not be loaded before
@@ -23,40 +23,37 @@ public final class BootBridge {
 
     private final Instrumentation inst;
     private final BootClassDefiner definer;
-    private final Class<?> bridgeClass;
 
-    private BootBridge(Instrumentation inst, BootClassDefiner definer, Class<?> bridgeClass) {
+    private BootBridge(Instrumentation inst, BootClassDefiner definer) {
         this.inst = inst;
         this.definer = definer;
-        this.bridgeClass = bridgeClass;
     }
 
     public static BootBridge install(Instrumentation inst) throws Exception {
         BootClassDefiner definer = BootClassDefiner.create(inst);
         ClassLoader agentLoader = BootBridge.class.getClassLoader();
-        Class<?> bridge = null;
         for (String name : BRIDGE_CLASSES) {
-            bridge = definer.define(name,
-                    BootClassDefiner.read(agentLoader, BRIDGE_DIRECTORY + name.replace('.', '/') + ".class"));
+            definer.define(name,
+                    BootClassDefiner.read(agentLoader, BRIDGE_DIRECTORY + name.replace('.', '/') + ".class"), null);
         }
-        return new BootBridge(inst, definer, bridge);
+        return new BootBridge(inst, definer);
     }
 
     /**
-     * Defines one of the agent's own classes in the boot loader, for instrumented boot or platform classes to call.
-     * Such a class may reference only the JDK and the bridge.
+     * Defines one of the agent's own classes (a hook) in the given loader, null for the boot loader: beside the
+     * instrumented classes that call it. A hook may reference only what that loader sees, and the bridge.
      */
-    public Class<?> defineHook(String className) throws Exception {
+    public Class<?> defineHook(String className, ClassLoader loader) throws Exception {
         return definer.define(className,
-                BootClassDefiner.read(BootBridge.class.getClassLoader(), className.replace('.', '/') + ".class"));
+                BootClassDefiner.read(BootBridge.class.getClassLoader(), className.replace('.', '/') + ".class"),
+                loader);
     }
 
     /**
-     * On Java 9+, lets the JDK module's classes call the boot-loader hooks, and the hooks use the module's
-     * internal packages. Returns false when the JVM has no such module. Nothing to do on Java 8.
+     * On Java 9+, lets a JDK module's classes call a hook, and the hook use the module's internal packages.
+     * Returns false when the JVM has no such module. Nothing to do on Java 8.
      */
-    public boolean grantAccess(String moduleName, String... packages) {
-        return !JavaVersion.hasModules()
-                || ModuleSupport.get().grantBootAccess(inst, moduleName, bridgeClass, packages);
+    public boolean grantAccess(String moduleName, Class<?> hook, String... packages) {
+        return !JavaVersion.hasModules() || ModuleSupport.get().grantAccess(inst, moduleName, hook, packages);
     }
 }

@@ -6,9 +6,13 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
- * Defines classes directly in the boot class loader.
+ * Defines classes directly in a class loader: the bridge in the boot loader, hooks beside the classes that call them.
  *
  * <p>Why not {@code Instrumentation.appendToBootstrapClassLoaderSearch}: it makes HotSpot print a class-data
  * sharing warning at every start and puts a whole jar on the boot class path. We define the handful of classes
@@ -18,8 +22,16 @@ import java.lang.reflect.Method;
  */
 public final class BootClassDefiner {
 
+    /** Stands for the boot loader, which has no object, as a key. */
+    private static final Object BOOT = new Object();
+
     private final Method define;
     private final Object unsafe;
+    /**
+     * Names only, under weak keys: a class loader that goes away (an application redeployed) is not held here,
+     * as it would be by a value referencing one of its classes.
+     */
+    private final Map<Object, Set<String>> defined = new WeakHashMap<Object, Set<String>>();
 
     private BootClassDefiner(Method define, Object unsafe) {
         this.define = define;
@@ -31,31 +43,33 @@ public final class BootClassDefiner {
             Class<?> definer = new DefinerLoader().defineDefiner();
             ModuleSupport.get().exportJdkInternalMisc(inst, definer);
             Object unsafe = definer.getMethod("unsafe").invoke(null);
-            return new BootClassDefiner(definer.getMethod("define", Object.class, String.class, byte[].class), unsafe);
+            return new BootClassDefiner(definer.getMethod("define", Object.class, String.class, byte[].class, ClassLoader.class), unsafe);
         }
         Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
         Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
         theUnsafe.setAccessible(true);
         Object unsafe = theUnsafe.get(null);
-        Method define = UnsafeDefiner.class.getMethod("define", Object.class, String.class, byte[].class);
+        Method define = UnsafeDefiner.class.getMethod("define", Object.class, String.class, byte[].class,
+                ClassLoader.class);
         return new BootClassDefiner(define, unsafe);
     }
 
-    /** Defines the class unless the boot loader has it already; returns the boot loader's class either way. */
-    public synchronized Class<?> define(String className, byte[] classfile) throws Exception {
-        Class<?> existing = findBootClass(className);
-        if (existing != null) {
-            return existing;
+    /**
+     * Defines the class in the loader (null: the boot loader) unless this definer already did; returns it either
+     * way. Records what it defined rather than asking the loader, which could find a copy on the class path.
+     */
+    public synchronized Class<?> define(String className, byte[] classfile, ClassLoader loader) throws Exception {
+        Set<String> names = defined.get(loader == null ? BOOT : loader);
+        if (names == null) {
+            names = new HashSet<String>();
+            defined.put(loader == null ? BOOT : loader, names);
         }
-        return (Class<?>) define.invoke(null, unsafe, className, classfile);
-    }
-
-    static Class<?> findBootClass(String className) {
-        try {
-            return Class.forName(className, false, null);
-        } catch (ClassNotFoundException e) {
-            return null;
+        if (names.contains(className)) {
+            return Class.forName(className, false, loader); // the loader's own, already defined: found first
         }
+        Class<?> created = (Class<?>) define.invoke(null, unsafe, className, classfile, loader);
+        names.add(className);
+        return created;
     }
 
     static byte[] read(ClassLoader loader, String resource) throws IOException {

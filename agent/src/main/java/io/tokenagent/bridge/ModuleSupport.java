@@ -14,13 +14,12 @@ public abstract class ModuleSupport {
     public abstract void exportJdkInternalMisc(Instrumentation inst, Class<?> definer);
 
     /**
-     * Lets classes of a JDK module call the agent's boot-loader classes, and lets those classes use the named
-     * packages of that module. Returns false when the JVM has no such module.
+     * Lets classes of a JDK module call a hook, and lets the hook use the named packages of that module. Returns
+     * false when the JVM has no such module.
      *
-     * @param bootClass any class the agent defined in the boot loader (they all share its unnamed module)
+     * @param hook a class the agent defined; the grant is to its loader's unnamed module
      */
-    public abstract boolean grantBootAccess(Instrumentation inst, String moduleName, Class<?> bootClass,
-            String... packages);
+    public abstract boolean grantAccess(Instrumentation inst, String moduleName, Class<?> hook, String... packages);
 
     public static synchronized ModuleSupport get() {
         if (instance == null) {

@@ -17,9 +17,10 @@ public final class UnsafeDefiner {
         return Class.forName("jdk.internal.misc.Unsafe").getMethod("getUnsafe").invoke(null);
     }
 
-    public static Class<?> define(Object unsafe, String className, byte[] classfile) throws Exception {
+    public static Class<?> define(Object unsafe, String className, byte[] classfile, ClassLoader loader)
+            throws Exception {
         Method define = unsafe.getClass().getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        return (Class<?>) define.invoke(unsafe, className, classfile, 0, classfile.length, null, null);
+        return (Class<?>) define.invoke(unsafe, className, classfile, 0, classfile.length, loader, null);
     }
 }

@@ -12,15 +12,14 @@ public final class InstrumentationContext {
     }
 
     /**
-     * Defines a hook class in the boot loader (JDK targets see nothing else); see {@link BootBridge}. Named by
-     * string so that the agent's own loader never loads a copy of it.
+     * Defines a hook class beside the instrumented class, in its loader (null: the boot loader), and on Java 9+
+     * grants the JDK module the instrumented class belongs to (null for none) access to it, and it access to the
+     * module's named packages. Named by string so that the agent's own loader never loads a copy. Returns false
+     * when the module is not there.
      */
-    public void defineBootHook(String className) throws Exception {
-        bootBridge.defineHook(className);
-    }
-
-    /** See {@link BootBridge#grantAccess}. */
-    public boolean grantBootAccess(String moduleName, String... packages) {
-        return bootBridge.grantAccess(moduleName, packages);
+    public boolean defineHook(String className, ClassLoader loader, String moduleName, String... packages)
+            throws Exception {
+        Class<?> hook = bootBridge.defineHook(className, loader);
+        return moduleName == null || bootBridge.grantAccess(moduleName, hook, packages);
     }
 }

@@ -18,19 +18,18 @@ final class ModuleSupportJava11 extends ModuleSupport {
     }
 
     @Override
-    public boolean grantBootAccess(Instrumentation inst, String moduleName, Class<?> bootClass,
-            String... packages) {
+    public boolean grantAccess(Instrumentation inst, String moduleName, Class<?> hook, String... packages) {
         Optional<Module> module = ModuleLayer.boot().findModule(moduleName);
         if (module.isEmpty()) {
             return false;
         }
-        Module boot = bootClass.getModule();
+        Module target = hook.getModule();
         Map<String, Set<Module>> access = new HashMap<>();
         for (String pkg : packages) {
-            access.put(pkg, Set.of(boot));
+            access.put(pkg, Set.of(target));
         }
         // Opened as well as exported: a few of the JDK members the hooks call are not public.
-        inst.redefineModule(module.get(), Set.of(boot), access, access, Collections.emptySet(), Map.of());
+        inst.redefineModule(module.get(), Set.of(target), access, access, Collections.emptySet(), Map.of());
         return true;
     }
 }

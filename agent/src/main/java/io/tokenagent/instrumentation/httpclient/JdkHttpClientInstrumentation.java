@@ -46,11 +46,11 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
         final boolean filters = MULTI_EXCHANGE.equals(internalName);
         final String method = filters ? "requestFilters" : "sendAsync";
         final String descriptor = filters ? REQUEST_FILTERS : SEND_ASYNC;
+        // The hook goes in the platform loader with java.net.http: the boot loader cannot see its types.
         if (!ClassShape.of(reader).hasMethod(method, descriptor)
-                || !context.grantBootAccess("java.net.http", "jdk.internal.net.http")) {
+                || !context.defineHook(HOOK.replace('/', '.'), loader, "java.net.http", "jdk.internal.net.http")) {
             return null;
         }
-        context.defineBootHook(HOOK.replace('/', '.'));
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override

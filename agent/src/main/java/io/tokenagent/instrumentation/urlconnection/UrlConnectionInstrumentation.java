@@ -41,10 +41,9 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                 || !shape.hasMethod("writeRequests", "()V")) {
             return null;
         }
-        if (!context.grantBootAccess("java.base", "sun.net.www")) {
+        if (!context.defineHook(HOOK.replace('/', '.'), loader, "java.base", "sun.net.www")) {
             return null;
         }
-        context.defineBootHook(HOOK.replace('/', '.'));
         ClassWriter writer = new ClassWriter(reader, 0);
         WriteRequestsRewriter rewriter = new WriteRequestsRewriter(writer);
         reader.accept(rewriter, 0);

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Called by the JDK's HTTP client (see {@link JdkHttpClientInstrumentation}). Defined in the boot loader;
- * references only the JDK and the bridge.
+ * Called by the JDK's HTTP client (see {@link JdkHttpClientInstrumentation}). Defined in the platform class
+ * loader beside {@code java.net.http}; references only the JDK and the bridge.
  */
 public final class JdkHttpClientHook {
 
