@@ -1,0 +1,126 @@
+package io.tokenagent.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * WireMock servers in the test JVM: a token endpoint speaking the IMDS protocol, and two resource servers, which
+ * are two origins. Every test ends by checking that no request reached a resource carrying the header twice.
+ */
+public abstract class AgentTestSupport {
+
+    static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
+    static final String RESOURCE = "https://resource.example";
+    static final String CLIENTS_SOURCE = "io.tokenagent.it.AgentTestSupport#clients";
+
+    static WireMockServer tokens;
+    static WireMockServer api;
+    static WireMockServer other;
+
+    @BeforeAll
+    static void startServers() {
+        tokens = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        api = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        other = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        tokens.start();
+        api.start();
+        other.start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        tokens.stop();
+        api.stop();
+        other.stop();
+    }
+
+    @BeforeEach
+    void resetServers() {
+        for (WireMockServer server : List.of(tokens, api, other)) {
+            server.resetAll();
+            server.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(200).withBody("ok")));
+        }
+    }
+
+    @AfterEach
+    void noRequestCarriedAHeaderTwice() {
+        for (WireMockServer server : List.of(api, other)) {
+            for (LoggedRequest request : server.getAllServeEvents().stream().map(e -> e.getRequest()).toList()) {
+                for (HttpHeader header : request.getHeaders().all()) {
+                    assertTrue(header.values().size() <= 1 || !isAgentHeader(header.key()),
+                            request.getUrl() + " carried " + header.key() + " " + header.values().size() + " times");
+                }
+            }
+        }
+    }
+
+    private static boolean isAgentHeader(String name) {
+        return name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("X-Api-Token");
+    }
+
+    /** Every (JDK, client) pair the tests run on. */
+    static Stream<Arguments> clients() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("urlconnection", "httpclient", "httpclient-async",
+                "httpclient-h2").map(client -> Arguments.of(jdk, client)));
+    }
+
+    static String endpoint() {
+        return "http://127.0.0.1:" + tokens.port() + TOKEN_PATH;
+    }
+
+    static String apiUrl(String path) {
+        return "http://127.0.0.1:" + api.port() + path;
+    }
+
+    static String otherUrl(String path) {
+        return "http://127.0.0.1:" + other.port() + path;
+    }
+
+    /** Agent arguments for one inline rule matching {@code api}'s {@code path}, and any extra. */
+    static String ruleFor(String path, String... extra) {
+        StringBuilder args = new StringBuilder("endpoint=" + endpoint() + ",match=" + apiUrl(path) + ",resource="
+                + RESOURCE + ",retry_timeout_ms=3000");
+        for (String e : extra) {
+            args.append(',').append(e);
+        }
+        return args.toString();
+    }
+
+    static void tokenEndpointGives(String token, int expiresInSeconds) {
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson(token, expiresInSeconds))));
+    }
+
+    static String tokenJson(String token, int expiresInSeconds) {
+        return "{\"access_token\":\"" + token + "\",\"expires_in\":\"" + expiresInSeconds + "\",\"expires_on\":\""
+                + (System.currentTimeMillis() / 1000 + expiresInSeconds) + "\",\"token_type\":\"Bearer\",\"resource\":\""
+                + RESOURCE + "\"}";
+    }
+
+    static int tokenCalls() {
+        return tokens.findAll(getRequestedFor(urlPathEqualTo(TOKEN_PATH))).size();
+    }
+
+    /** The values of a header on the requests a server received for a path, in order; null where absent. */
+    static List<String> received(WireMockServer server, String path, String header) {
+        return server.findAll(getRequestedFor(urlPathEqualTo(path))).stream()
+                .map(r -> r.containsHeader(header) ? r.getHeader(header) : null).toList();
+    }
+}
