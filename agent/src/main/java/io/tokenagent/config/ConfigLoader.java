@@ -271,7 +271,7 @@ public final class ConfigLoader {
         if (v.equals("true") || v.equals("false")) {
             return v.equals("true");
         }
-        throw new ConfigException(s.where, "\"" + s.value + "\" is not one of true, false");
+        throw new ConfigException(s.where, "\"" + s.value + "\" is not one of true and false");
     }
 
     private long positive(String key, long defaultValue) throws ConfigException {

@@ -91,14 +91,14 @@ final class TokenResponseParser {
             JsonParser parser = JSON.createParser(body);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new TokenException(endpoint + ": response is not a JSON object: " + excerpt(body), false);
+                    throw new TokenException(endpoint + ": response is not a JSON object: " + safeExcerpt(body), false);
                 }
                 readObject(parser, "", fields);
             } finally {
                 parser.close();
             }
         } catch (IOException e) {
-            throw new TokenException(endpoint + ": response is not valid JSON: " + excerpt(body), false);
+            throw new TokenException(endpoint + ": response is not valid JSON: " + safeExcerpt(body), false);
         }
         if ("true".equals(fields.get("success"))) {
             Map<String, String> data = new HashMap<String, String>();

@@ -1,0 +1,184 @@
+package io.tokenagent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> props = new HashMap<>();
+    private final Map<String, String> env = new HashMap<>();
+
+    private AgentConfig load(String args) throws ConfigException {
+        return ConfigLoader.load(args, props::get, env);
+    }
+
+    private String error(String args) {
+        return assertThrows(ConfigException.class, () -> load(args)).getMessage();
+    }
+
+    private String file(String json) throws Exception {
+        Path path = dir.resolve("rules.json");
+        Files.writeString(path, json);
+        return path.toString();
+    }
+
+    @Test
+    void defaultsWithNoRules() throws Exception {
+        AgentConfig config = load(null);
+        assertEquals(URI.create("http://169.254.169.254/metadata/identity/oauth2/token"), config.endpoint());
+        assertEquals("2018-02-01", config.apiVersion());
+        assertEquals(OnFailure.FAIL, config.onFailure());
+        assertEquals(LogLevel.INFO, config.logLevel());
+        assertFalse(config.prefetch());
+        assertEquals(2000, config.connectTimeoutMillis());
+        assertEquals(10000, config.readTimeoutMillis());
+        assertEquals(30000, config.retryTimeoutMillis());
+        assertTrue(config.rules().isEmpty());
+    }
+
+    @Test
+    void inlineRuleFromAgentArguments() throws Exception {
+        AgentConfig config = load(" match = https://vault.example ,resource=https://vault.azure.net,client_id=abc,"
+                + "header=X-Token,prefix=Token,overwrite=true,");
+        Rule rule = config.rules().get(0);
+        assertEquals("inline rule", rule.name());
+        assertEquals("https://vault.example", rule.match().toString());
+        assertEquals("https://vault.azure.net", rule.tokenRequest().resource());
+        assertEquals(Identity.userAssigned(Identity.Kind.CLIENT_ID, "abc"), rule.tokenRequest().identity());
+        assertEquals("X-Token", rule.header());
+        assertEquals("Token", rule.prefix());
+        assertTrue(rule.overwrite());
+    }
+
+    @Test
+    void sourcesInOrderArgumentsPropertiesEnvironmentFile() throws Exception {
+        String path = file("{\"log_level\":\"error\",\"on_failure\":\"proceed\",\"api_version\":\"2019-01-01\","
+                + "\"read_timeout_ms\":\"4\",\"rules\":[]}");
+        env.put("TOKEN_AGENT_CONFIG", path);
+        env.put("TOKEN_AGENT_LOG_LEVEL", "warn");
+        env.put("TOKEN_AGENT_ON_FAILURE", "fail");
+        props.put("tokenagent.log_level", "debug");
+        props.put("tokenagent.read_timeout_ms", "5");
+        AgentConfig config = load("read_timeout_ms=6");
+        assertEquals(6, config.readTimeoutMillis(), "argument beats property");
+        assertEquals(LogLevel.DEBUG, config.logLevel(), "property beats environment");
+        assertEquals(OnFailure.FAIL, config.onFailure(), "environment beats file");
+        assertEquals("2019-01-01", config.apiVersion(), "file beats default");
+    }
+
+    @Test
+    void fileRulesWithStringOrJsonTypedValues() throws Exception {
+        String path = file("{\"prefetch\": true, \"connect_timeout_ms\": 500, \"rules\": ["
+                + "{\"match\":\"https://a.example/api\",\"resource\":\"https://a\",\"overwrite\":\"true\"},"
+                + "{\"match\":\"https://*.b.example\",\"resource\":\"https://b\",\"msi_res_id\":\"/sub/x\","
+                + "\"authority\":\"https://login.example/t\",\"prefix\":\"\"}]}");
+        AgentConfig config = load("config=" + path + ",match=https://inline.example,resource=https://i");
+        assertTrue(config.prefetch());
+        assertEquals(500, config.connectTimeoutMillis());
+        assertEquals(List.of("inline rule", "rules[0]", "rules[1]"),
+                config.rules().stream().map(Rule::name).toList());
+        assertTrue(config.rules().get(1).overwrite());
+        Rule b = config.rules().get(2);
+        assertEquals(Identity.Kind.MSI_RES_ID, b.tokenRequest().identity().kind());
+        assertEquals("https://login.example/t", b.tokenRequest().authority());
+        assertEquals("", b.prefix());
+        assertNull(config.rules().get(1).tokenRequest().authority());
+    }
+
+    @Test
+    void errorsNameWhereAndWhat() throws Exception {
+        assertEquals("agent argument timeout: unknown key; known keys are config, endpoint, api_version, on_failure, "
+                + "log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, match, resource, "
+                + "client_id, object_id, msi_res_id, authority, header, prefix and overwrite", error("timeout=5"));
+        assertEquals("agent argument \"verbose\": expected key=value (arguments are key=value pairs separated by "
+                + "commas)", error("verbose"));
+        assertEquals("agent argument on_failure: \"sometimes\" is not one of fail and proceed",
+                error("on_failure=sometimes"));
+        assertEquals("agent argument log_level: \"loud\" is not one of off, error, warn, info and debug",
+                error("log_level=loud"));
+        assertEquals("agent argument prefetch: \"yes\" is not one of true and false", error("prefetch=yes"));
+        assertEquals("agent argument read_timeout_ms: \"0\" is not a whole number of milliseconds from 1 to "
+                + "2147483647", error("read_timeout_ms=0"));
+        assertEquals("agent argument endpoint: \"ftp://x\" is not an absolute http or https URL",
+                error("endpoint=ftp://x"));
+        assertEquals("agent argument endpoint: \"http://u:p@x/t\" must have no user information or fragment",
+                error("endpoint=http://u:p@x/t"));
+        assertEquals("agent argument match: \"https://a b\": contains white space or a control character",
+                error("match=https://a b,resource=r"));
+        assertEquals("inline rule: needs both match and resource (resource is missing)", error("match=https://a"));
+        assertEquals("inline rule: has both client_id and msi_res_id: give at most one",
+                error("match=https://a,resource=r,client_id=x,msi_res_id=y"));
+        assertEquals("agent argument header: \"Bad Header\" is not a valid header name",
+                error("match=https://a,resource=r,header=Bad Header"));
+        assertEquals("agent argument resource: is empty: give the resource's App ID URI, e.g. https://vault.azure.net",
+                error("match=https://a,resource= "));
+        assertEquals("agent argument endpoint: given twice", error("endpoint=http://a/t,endpoint=http://b/t"));
+    }
+
+    @Test
+    void environmentAndPropertyErrorsNameTheVariable() {
+        env.put("TOKEN_AGENT_VERBOSE", "1");
+        assertTrue(error(null).startsWith("environment variable TOKEN_AGENT_VERBOSE: unknown key;"));
+        env.clear();
+        props.put("tokenagent.on_failure", "maybe");
+        assertEquals("system property tokenagent.on_failure: \"maybe\" is not one of fail and proceed", error(null));
+    }
+
+    @Test
+    void fileErrorsNameTheFileAndThePlace() throws Exception {
+        String path = file("{\"rules\":[{\"match\":\"https://a\",\"resource\":\"r\",\"client_id\":\"x\","
+                + "\"object_id\":\"y\"}]}");
+        assertEquals(path + ": rules[0]: has both client_id and object_id: give at most one", error("config=" + path));
+        path = file("{\"rules\":[{\"match\":\"https://a\",\"resource\":\"r\",\"clientid\":\"x\"}]}");
+        assertTrue(error("config=" + path).startsWith(path + ": rules[0].clientid: unknown key in a rule; a rule has "
+                + "match, resource"));
+        path = file("{\"rules\":[{\"resource\":\"r\"}]}");
+        assertEquals(path + ": rules[0]: needs both match and resource (match is missing)", error("config=" + path));
+        path = file("{\"rules\": {}}");
+        assertEquals(path + ": rules: must be an array of rule objects", error("config=" + path));
+        path = file("{\"endpoint\": [1]}");
+        assertEquals(path + ": endpoint: must be a string, number or boolean", error("config=" + path));
+        path = file("{\n  \"rules\": [,]\n}");
+        assertTrue(error("config=" + path).startsWith(path + " line 2 column 13: not valid JSON: "),
+                error("config=" + path));
+        path = file("{\"config\": \"other.json\"}");
+        assertTrue(error("config=" + path).startsWith(path + ": config: unknown key;"));
+        assertEquals("agent argument config: cannot read /no/such.json: no such file", error("config=/no/such.json"));
+        assertFalse(error("config=" + file("{\"x\":1}")).contains("\n"));
+    }
+
+    @Test
+    void aRuleMustNotMatchTheTokenEndpoint() throws Exception {
+        assertEquals("agent argument match: match http://127.0.0.1:9999 also matches the token endpoint "
+                + "http://127.0.0.1:9999/token: the agent's own calls must not carry tokens; make the rule narrower",
+                error("endpoint=http://127.0.0.1:9999/token,match=http://127.0.0.1:9999,resource=r"));
+        // The default endpoint is protected too.
+        assertTrue(error("match=http://169.254.169.254/metadata,resource=r").contains("also matches the token"));
+        // A sibling path is fine.
+        load("endpoint=http://127.0.0.1:9999/token,match=http://127.0.0.1:9999/api,resource=r");
+    }
+
+    @Test
+    void plainHttpToAnotherHostIsAWarning() throws Exception {
+        assertEquals(List.of("inline rule sends tokens over plain http to api.example.com: anyone on the network path "
+                + "can read them"), load("match=http://api.example.com,resource=r").warnings());
+        assertTrue(load("match=http://localhost:8080,resource=r").warnings().isEmpty());
+        assertTrue(load("match=http://127.0.0.1:8080,resource=r").warnings().isEmpty());
+        assertTrue(load("match=https://api.example.com,resource=r").warnings().isEmpty());
+    }
+}

@@ -1,0 +1,103 @@
+package io.tokenagent.matching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class UrlPatternTest {
+
+    /** Parses the request URL the way a client does (java.net.URI), then asks the pattern. */
+    private static boolean matches(String pattern, String url) {
+        URI uri = URI.create(url);
+        return UrlPattern.parse(pattern).matches(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath());
+    }
+
+    @ParameterizedTest(name = "{0} matches {1}: {2}")
+    @CsvSource({
+        "https://api.example.com, https://api.example.com/, true",
+        "https://api.example.com, https://api.example.com, true",
+        "https://api.example.com, https://API.Example.COM/x?q=1#f, true",
+        "https://api.example.com, https://api.example.com./x, true",
+        "https://api.example.com., https://api.example.com/x, true",
+        "https://api.example.com, http://api.example.com/x, false",
+        "https://api.example.com, https://api.example.com:443/x, true",
+        "https://api.example.com, https://api.example.com:8443/x, false",
+        "https://api.example.com:8443, https://api.example.com:8443/x, true",
+        "https://api.example.com:8443, https://api.example.com/x, false",
+        "http://api.example.com:80, http://api.example.com/x, true",
+        "https://api.example.com, https://api.example.com.evil.com/, false",
+        "https://api.example.com, https://evilapi.example.com/, false",
+        "https://api.example.com, https://api.example.com@evil.com/, false",
+        "https://evil.com, https://api.example.com@evil.com/, true",
+        "https://api.example.com, https://evil.com/?https://api.example.com/, false",
+        "https://api.example.com, https://evil.com/api.example.com, false",
+        "https://*.example.com, https://a.example.com/, true",
+        "https://*.example.com, https://a.b.example.com/, true",
+        "https://*.example.com, https://example.com/, false",
+        "https://*.example.com, https://badexample.com/, false",
+        "https://*.example.com, https://.example.com/, false",
+        "https://*.example.com, https://a.example.com.evil.com/, false",
+        "https://api.example.com/api, https://api.example.com/api, true",
+        "https://api.example.com/api, https://api.example.com/api/, true",
+        "https://api.example.com/api, https://api.example.com/api/x/y, true",
+        "https://api.example.com/api, https://api.example.com/apix, false",
+        "https://api.example.com/api, https://api.example.com/, false",
+        "https://api.example.com/api, https://api.example.com/API/x, false",
+        "https://api.example.com/api/, https://api.example.com/api, true",
+        "https://api.example.com/api, https://api.example.com/api/../admin, false",
+        "https://api.example.com/api, https://api.example.com/api/%2e%2e/admin, false",
+        "https://api.example.com/api, https://api.example.com/api/%2E%2E/admin, false",
+        "https://api.example.com/api, https://api.example.com/x/../api/y, true",
+        "https://api.example.com/api, https://api.example.com/api/./x, true",
+        "https://api.example.com/api, https://api.example.com/%61pi/x, true",
+        "https://api.example.com/api/x, https://api.example.com/api%2Fx, false",
+        "https://api.example.com/a%2fb, https://api.example.com/a%2Fb/c, true",
+        "https://api.example.com/a%2Fb, https://api.example.com/a/b, false",
+        "http://[::1]:8080/api, http://[::1]:8080/api/x, true",
+        "http://[::1]:8080/api, http://[::2]:8080/api/x, false",
+        "http://127.0.0.1:8080, http://127.0.0.1:8081/, false",
+    })
+    void matchesAsAUserWouldExpect(String pattern, String url, boolean expected) {
+        assertEquals(expected, matches(pattern, url));
+    }
+
+    @Test
+    void requestSideToleratesWhatClientsPass() {
+        UrlPattern pattern = UrlPattern.parse("https://api.example.com/api");
+        assertTrue(pattern.matches("HTTPS", "api.example.com", -1, "/api"));
+        assertFalse(pattern.matches("https", null, -1, "/api"));
+        assertFalse(pattern.matches("https", "api.example.com", -1, null));
+        assertTrue(UrlPattern.parse("https://api.example.com").matches("https", "api.example.com", 443, ""));
+        assertTrue(UrlPattern.parse("http://[::1]").matches("http", "::1", -1, "/"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ftp://a.example | \"ftp://a.example\": scheme must be http or https",
+        "a.example/api | \"a.example/api\": is not scheme://host[:port][/path]",
+        "https://user@a.example | \"https://user@a.example\": has user information (user@host): not allowed in a rule",
+        "https://a.example/?q=1 | \"https://a.example/?q=1\": has a query or fragment: a rule matches on scheme, host, port and path only",
+        "https://a.example:99999 | \"https://a.example:99999\": port \"99999\" is not a number from 1 to 65535",
+        "https://a.example:x | \"https://a.example:x\": port \"x\" is not a number from 1 to 65535",
+        "https:// | \"https://\": has no host",
+        "https://a.*.example | \"https://a.*.example\": a wildcard is allowed only as the whole first label (*.example.com)",
+        "https://a example | \"https://a example\": contains white space or a control character",
+    })
+    void badPatternsAreRejectedWithAReason(String pattern, String message) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> UrlPattern.parse(pattern))
+                .getMessage());
+    }
+
+    @Test
+    void printsItsCanonicalForm() {
+        assertEquals("https://api.example.com/api", UrlPattern.parse("HTTPS://API.example.com.:443/api/").toString());
+        assertEquals("http://*.example.com:8080", UrlPattern.parse("http://*.Example.com:8080").toString());
+        assertEquals("http://[::1]:8080/x", UrlPattern.parse("http://[::1]:8080/x").toString());
+    }
+}

@@ -1,0 +1,80 @@
+package io.tokenagent.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TokenResponseParserTest {
+
+    private static final long NOW = 1_800_000_000_000L;
+    private static final String EP = "IMDS http://e/t";
+
+    private static String error(String body) {
+        return assertThrows(TokenException.class, () -> TokenResponseParser.parseToken(body, NOW, EP)).getMessage();
+    }
+
+    @Test
+    void stringAndNumberFieldsAndTheEarlierExpiryWins() throws Exception {
+        AccessToken t = TokenResponseParser.parseToken("{\"access_token\":\"abc\",\"expires_in\":\"3599\","
+                + "\"expires_on\":\"" + (NOW / 1000 + 7200) + "\",\"token_type\":\"Bearer\",\"resource\":\"r\"}", NOW, EP);
+        assertEquals("abc", t.value());
+        assertEquals(NOW + 3_599_000, t.expiresAtMillis());
+        t = TokenResponseParser.parseToken("{\"access_token\":\"abc\",\"expires_in\":3599,\"expires_on\":"
+                + (NOW / 1000 + 60) + "}", NOW, EP);
+        assertEquals(NOW + 60_000, t.expiresAtMillis(), "expires_on earlier: the clocks disagree, trust the earlier");
+        assertEquals(-1, t.refreshInMillis());
+    }
+
+    @Test
+    void expiresInAloneExpiresOnAloneIsoAndRefreshIn() throws Exception {
+        assertEquals(NOW + 100_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":100}", NOW,
+                EP).expiresAtMillis());
+        assertEquals(NOW + 50_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_on\":"
+                + (NOW / 1000 + 50) + "}", NOW, EP).expiresAtMillis());
+        assertEquals(NOW + 50_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_on\":\""
+                + java.time.Instant.ofEpochMilli(NOW + 50_000) + "\"}", NOW, EP).expiresAtMillis());
+        assertEquals(1_800_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":7200,"
+                + "\"refresh_in\":\"1800\"}", NOW, EP).refreshInMillis());
+    }
+
+    @Test
+    void wrappedEnvelope() throws Exception {
+        assertEquals("tok", TokenResponseParser.parseToken("{\"success\":true,\"data\":{\"access_token\":\"tok\","
+                + "\"expires_in\":\"60\"}}", NOW, EP).value());
+        assertEquals("VALIDATION_ERROR: resource is required", TokenResponseParser.describeError(
+                "{\"success\":false,\"error\":{\"code\":\"VALIDATION_ERROR\",\"message\":\"resource is required\"}}"));
+    }
+
+    @Test
+    void errorBodiesAreDescribed() {
+        assertEquals("invalid_request: Identity not found", TokenResponseParser.describeError(
+                "{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}"));
+        assertEquals("500: oops", TokenResponseParser.describeError("{\"statusCode\":\"500\",\"message\":\"oops\"}"));
+        assertEquals("body: <html> bad gateway </html>", TokenResponseParser.describeError("<html>\nbad gateway\n</html>"));
+        assertEquals("empty body", TokenResponseParser.describeError(""));
+        assertEquals("body: " + "x".repeat(200) + "...", TokenResponseParser.describeError("x".repeat(5000)),
+                "excerpt capped");
+    }
+
+    @Test
+    void badResponsesAreRefusedWithAReason() {
+        assertEquals(EP + ": response has no access_token", error("{\"expires_in\":60}"));
+        assertEquals(EP + ": response has no expiry: expires_in and expires_on missing", error("{\"access_token\":\"a\"}"));
+        assertEquals(EP + ": the token it returned has already expired",
+                error("{\"access_token\":\"a\",\"expires_on\":" + (NOW / 1000 - 1) + "}"));
+        assertEquals(EP + ": token_type is \"pop\", not Bearer",
+                error("{\"access_token\":\"a\",\"expires_in\":60,\"token_type\":\"pop\"}"));
+        assertEquals(EP + ": expires_in is \"soon\", not a number of seconds",
+                error("{\"access_token\":\"a\",\"expires_in\":\"soon\"}"));
+        assertEquals(EP + ": response is not valid JSON: not json", error("not json"));
+    }
+
+    @Test
+    void aMalformedBodyWithATokenIsNeverQuoted() {
+        String message = error("{\"access_token\":\"SECRET-TOKEN-VALUE\",\"expires_in\":");
+        assertFalse(message.contains("SECRET"), message);
+        assertFalse(TokenResponseParser.describeError("{\"access_token\":\"SECRET-TOKEN-VALUE\"").contains("SECRET"));
+    }
+}
