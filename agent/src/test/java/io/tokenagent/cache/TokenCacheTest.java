@@ -1,0 +1,289 @@
+package io.tokenagent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenagent.config.Identity;
+import io.tokenagent.token.AccessToken;
+import io.tokenagent.token.TokenException;
+import io.tokenagent.token.TokenRequest;
+import io.tokenagent.token.TokenSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TokenCacheTest {
+
+    private static final TokenRequest KEY = new TokenRequest("https://vault.azure.net", Identity.SYSTEM_ASSIGNED, null);
+    private static final long HOUR = 3_600_000;
+
+    private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+    private final FakeSource source = new FakeSource();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+        scheduler.shutdownNow();
+    }
+
+    /** Fetches on the caller's thread: every step of a test happens in order. */
+    private TokenCache inline() {
+        return new TokenCache(source, now::get, Runnable::run, scheduler, 5000);
+    }
+
+    private TokenCache threaded() {
+        return new TokenCache(source, now::get, pool, scheduler, 5000);
+    }
+
+    private AccessToken token(String value, long lifetimeMillis) {
+        return new AccessToken(value, now.get(), now.get() + lifetimeMillis, -1);
+    }
+
+    @Test
+    void aValidTokenIsServedFromMemory() throws Exception {
+        source.next(token("t1", HOUR));
+        TokenCache cache = inline();
+        AccessToken first = cache.get(KEY);
+        now.addAndGet(30 * 60_000);
+        assertSame(first, cache.get(KEY));
+        assertSame(first, cache.getAsync(KEY).join());
+        assertEquals(1, source.calls.get());
+    }
+
+    @Test
+    void concurrentFirstRequestsCauseOneFetch() throws Exception {
+        source.block = new CountDownLatch(1);
+        source.next(token("shared", HOUR));
+        TokenCache cache = threaded();
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            results.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                    return cache.get(KEY).value();
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            }, pool));
+        }
+        start.countDown();
+        Thread.sleep(200);
+        source.block.countDown();
+        for (CompletableFuture<String> result : results) {
+            assertEquals("shared", result.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(1, source.calls.get());
+    }
+
+    @Test
+    void refreshTimesFollowTheLifetime() {
+        assertEquals(55 * 60_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, HOUR, -1)), "1 h: 5 min early");
+        assertEquals(90 * 60_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 3 * HOUR, -1)), "3 h: halfway");
+        assertEquals(150_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 300_000, -1)), "5 min: halfway");
+        assertEquals(2000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 4000, -1)), "4 s: halfway");
+        assertEquals(600_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 2 * HOUR, 600_000)), "refresh_in");
+    }
+
+    @Test
+    void refreshIsScheduledAheadOfExpiryWithALittleJitter() throws Exception {
+        source.next(token("t1", HOUR));
+        inline().get(KEY);
+        long delay = scheduler.delays.get(0);
+        assertTrue(delay <= 55 * 60_000 && delay >= 55 * 60_000 - 30_000, "delay " + delay);
+    }
+
+    @Test
+    void backgroundRefreshReplacesTheTokenWithoutAnyRequestWaiting() throws Exception {
+        source.next(token("t1", HOUR));
+        TokenCache cache = inline();
+        cache.get(KEY);
+        now.addAndGet(55 * 60_000);
+        source.next(token("t2", HOUR));
+        scheduler.runNext();
+        assertEquals("t2", cache.get(KEY).value());
+        assertEquals(2, source.calls.get());
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheCurrentTokenUntilItIsNoLongerValid() throws Exception {
+        source.next(token("t1", HOUR));
+        TokenCache cache = inline();
+        cache.get(KEY);
+        now.addAndGet(55 * 60_000);
+        source.fail(new TokenException("IMDS: HTTP 503", true));
+        scheduler.runNext();
+        assertEquals("t1", cache.get(KEY).value(), "stale while valid");
+        assertEquals(30_000, scheduler.delays.get(1), "the refresh is retried");
+        scheduler.runNext();
+        assertEquals("t1", cache.get(KEY).value());
+        now.addAndGet(5 * 60_000 - 9_999); // inside the 10 s margin before expiry
+        TokenException e = assertThrows(TokenException.class, () -> cache.get(KEY));
+        assertEquals("IMDS: HTTP 503", e.getMessage());
+    }
+
+    @Test
+    void anExpiredTokenIsNeverReturned() throws Exception {
+        source.next(token("t1", 100_000));
+        TokenCache cache = inline();
+        cache.get(KEY);
+        now.addAndGet(100_000 - 10_000); // margin: a tenth of the lifetime
+        source.next(token("t2", 100_000));
+        assertEquals("t2", cache.get(KEY).value());
+        assertEquals(2, source.calls.get());
+    }
+
+    @Test
+    void aFailureIsRememberedBrieflyThenRetried() throws Exception {
+        source.fail(new TokenException("IMDS: HTTP 500", true));
+        TokenCache cache = inline();
+        assertThrows(TokenException.class, () -> cache.get(KEY));
+        now.addAndGet(1200);
+        TokenException fast = assertThrows(TokenException.class, () -> cache.get(KEY));
+        assertEquals("last attempt failed 1.2 s ago: IMDS: HTTP 500", fast.getMessage());
+        assertEquals(1, source.calls.get());
+        now.addAndGet(TokenCache.FAILURE_HOLD_MILLIS);
+        source.next(token("t1", HOUR));
+        assertEquals("t1", cache.get(KEY).value());
+        assertEquals(2, source.calls.get());
+    }
+
+    @Test
+    void getAsyncNeverBlocksTheCaller() throws Exception {
+        source.block = new CountDownLatch(1);
+        source.next(token("later", HOUR));
+        TokenCache cache = threaded();
+        long start = System.nanoTime();
+        CompletableFuture<AccessToken> future = cache.getAsync(KEY);
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(200));
+        assertFalse(future.isDone());
+        future.cancel(true); // a caller's cancel must not reach the fetch others share
+        source.block.countDown();
+        assertEquals("later", cache.getAsync(KEY).get(5, TimeUnit.SECONDS).value());
+        assertEquals(1, source.calls.get());
+    }
+
+    @Test
+    void remembersTheCurrentAndPreviousTokensItIssued() throws Exception {
+        source.next(token("t1", HOUR));
+        TokenCache cache = inline();
+        cache.get(KEY);
+        source.next(token("t2", HOUR));
+        scheduler.runNext();
+        assertTrue(cache.isIssued("t1") && cache.isIssued("t2"));
+        source.next(token("t3", HOUR));
+        scheduler.runNext();
+        assertFalse(cache.isIssued("t1"));
+        assertTrue(cache.isIssued("t2") && cache.isIssued("t3"));
+        assertFalse(cache.isIssued("never"));
+    }
+
+    @Test
+    void aWaitingCallerCanBeInterrupted() throws Exception {
+        source.block = new CountDownLatch(1);
+        source.next(token("t", HOUR));
+        TokenCache cache = threaded();
+        AtomicInteger outcome = new AtomicInteger();
+        Thread caller = new Thread(() -> {
+            try {
+                cache.get(KEY);
+            } catch (TokenException e) {
+                outcome.set(Thread.currentThread().isInterrupted() ? 1 : 2);
+            }
+        });
+        caller.start();
+        Thread.sleep(100);
+        caller.interrupt();
+        caller.join(5000);
+        assertEquals(1, outcome.get(), "TokenException with the interrupt flag kept");
+        source.block.countDown();
+    }
+
+    @Test
+    void noThreadStartsBeforeTheFirstToken() throws Exception {
+        long before = agentThreads();
+        source.next(token("t", HOUR));
+        TokenCache cache = TokenCache.create(source);
+        assertEquals(before, agentThreads());
+        assertEquals("t", cache.get(KEY).value());
+        assertTrue(agentThreads() > before);
+    }
+
+    private static long agentThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("token-agent-")).count();
+    }
+
+    /** A token source the test scripts. */
+    private static final class FakeSource implements TokenSource {
+        final AtomicInteger calls = new AtomicInteger();
+        volatile CountDownLatch block;
+        private volatile Object next;
+
+        void next(AccessToken token) {
+            next = token;
+        }
+
+        void fail(TokenException e) {
+            next = e;
+        }
+
+        @Override
+        public AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException {
+            calls.incrementAndGet();
+            if (block != null) {
+                try {
+                    block.await();
+                } catch (InterruptedException e) {
+                    throw new TokenException("interrupted", true);
+                }
+            }
+            Object result = next;
+            if (result instanceof TokenException e) {
+                throw e;
+            }
+            return (AccessToken) result;
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
+    }
+
+    /** Records scheduled refreshes; the test runs them when it decides the time has come. */
+    private static final class ManualScheduler extends ScheduledThreadPoolExecutor {
+        final List<Long> delays = new ArrayList<>();
+        final List<Runnable> tasks = new ArrayList<>();
+
+        ManualScheduler() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            delays.add(unit.toMillis(delay));
+            tasks.add(command);
+            return null;
+        }
+
+        void runNext() {
+            tasks.remove(0).run();
+        }
+    }
+
+}
