@@ -4,14 +4,13 @@ import io.tokenagent.bootstrap.TokenAgentBridge;
 import io.tokenagent.bridge.BootBridge;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
-import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.ClientTransformer;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.Instrumentations;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.token.ImdsTokenSource;
 import io.tokenagent.token.TokenSource;
 import java.lang.instrument.Instrumentation;
-import java.util.ServiceLoader;
 import org.slf4j.Logger;
 
 /**
@@ -29,8 +28,7 @@ final class AgentStarter {
         TokenCache cache = TokenCache.create(source);
         RuleHeaders provider = new RuleHeaders(config, cache);
         TokenAgentBridge.install(provider);
-        new ClientTransformer(new InstrumentationContext(bootBridge),
-                ServiceLoader.load(ClientInstrumentation.class, AgentStarter.class.getClassLoader())).install(inst);
+        new ClientTransformer(new InstrumentationContext(bootBridge), Instrumentations.all()).install(inst);
         if (config.prefetch()) {
             for (RuleHeader header : provider.all()) {
                 cache.prefetch(header.rule().tokenRequest());

@@ -53,6 +53,7 @@ public final class TokenAgent {
             log.info("no rules configured: nothing is instrumented");
             return;
         }
+        WarmUp.start();
         try {
             AgentStarter.start(config, inst, BootBridge.install(inst));
             started = true;

@@ -1,13 +1,13 @@
 package io.tokenagent.cache;
 
 import io.tokenagent.agent.AgentThread;
+import io.tokenagent.logging.Durations;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
 import io.tokenagent.token.SystemClock;
 import io.tokenagent.token.TokenException;
 import io.tokenagent.token.TokenRequest;
 import io.tokenagent.token.TokenSource;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -188,10 +188,6 @@ public final class TokenCache {
         return new TokenException("token fetch failed for " + key + ": " + cause, false, cause);
     }
 
-    private static String seconds(long millis) {
-        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
     /** One key's token, the fetch in flight for it, and what the last failure was. */
     private final class Entry {
         final TokenRequest key;
@@ -217,7 +213,7 @@ public final class TokenCache {
             }
             if (lastFailure != null && now - lastFailureAt < FAILURE_HOLD_MILLIS) {
                 CompletableFuture<AccessToken> failed = new CompletableFuture<AccessToken>();
-                failed.completeExceptionally(new TokenException("last attempt failed " + seconds(now - lastFailureAt)
+                failed.completeExceptionally(new TokenException("last attempt failed " + Durations.seconds(now - lastFailureAt)
                         + " ago: " + lastFailure.getMessage(), lastFailure.isRetryable(), lastFailure));
                 return failed;
             }
@@ -266,16 +262,17 @@ public final class TokenCache {
             if (replaced != null && replaced.value() != null && !replaced.value().equals(token.value())) {
                 issued.remove(replaced.value());
             }
+            // Waiting requests go first; the log line (its fingerprint is a SHA-256) and the timer come after.
+            fetch.complete(token);
             long refreshAt = refreshAtMillis(token) - jitterMillis(token);
             if (first) {
                 log.info("token for {}: expires in {}, {}", key,
-                        seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
+                        Durations.seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
             } else {
                 log.debug("refreshed token for {}: expires in {}, {}", key,
-                        seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
+                        Durations.seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
             }
             scheduleRefresh(refreshAt - clock.getAsLong());
-            fetch.complete(token);
         }
 
         private void failed(CompletableFuture<AccessToken> fetch, TokenException error) {
@@ -296,10 +293,10 @@ public final class TokenCache {
                 long delay = Math.max(1000, Math.min(REFRESH_RETRY_MILLIS << Math.min(failures - 1, 10), timeLeft / 2));
                 if (failures == 1) {
                     log.warn("could not refresh the token for {}; the current one ({}) stays in use for {} more; "
-                            + "trying again in {}: {}", key, stillValid.fingerprint(), seconds(timeLeft),
-                            seconds(delay), error.getMessage());
+                            + "trying again in {}: {}", key, stillValid.fingerprint(), Durations.seconds(timeLeft),
+                            Durations.seconds(delay), error.getMessage());
                 } else {
-                    log.debug("refresh {} for {} failed; trying again in {}: {}", failures, key, seconds(delay),
+                    log.debug("refresh {} for {} failed; trying again in {}: {}", failures, key, Durations.seconds(delay),
                             error.getMessage());
                 }
                 scheduleRefresh(delay);

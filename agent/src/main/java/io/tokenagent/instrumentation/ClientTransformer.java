@@ -6,8 +6,10 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -33,9 +35,13 @@ public final class ClientTransformer implements ClassFileTransformer {
     /** Registers this transformer and rewrites the target classes that were loaded before the agent started. */
     public void install(Instrumentation inst) {
         inst.addTransformer(this, true);
+        Set<String> targets = new HashSet<String>();
+        for (String internalName : byTarget.keySet()) {
+            targets.add(internalName.replace('/', '.'));
+        }
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (byTarget.containsKey(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+            if (targets.contains(c.getName()) && inst.isModifiableClass(c)) {
                 loaded.add(c);
             }
         }

@@ -2,6 +2,7 @@ package io.tokenagent.token;
 
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Identity;
+import io.tokenagent.logging.Durations;
 import io.tokenagent.logging.Logs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class ImdsTokenSource implements TokenSource {
             long now = clock.getAsLong();
             if (!failure.retryable || now + delay > deadline) {
                 String tries = attempt == 1 ? "" : "gave up after " + attempt + " attempts in "
-                        + String.format(Locale.ROOT, "%.1f", (now - start) / 1000.0) + " s: ";
+                        + Durations.seconds(now - start) + ": ";
                 throw new TokenException(describe() + ": " + tries + failure.getMessage() + " (" + request + ")",
                         failure.retryable);
             }

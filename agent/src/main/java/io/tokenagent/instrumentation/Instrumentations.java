@@ -1,0 +1,22 @@
+package io.tokenagent.instrumentation;
+
+import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
+import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every client family the agent instruments: adding a client adds its package and one line here. A plain list
+ * rather than a {@code ServiceLoader}, which would scan the application's whole class path at every start.
+ */
+public final class Instrumentations {
+
+    private Instrumentations() {
+    }
+
+    public static List<ClientInstrumentation> all() {
+        return Arrays.<ClientInstrumentation>asList(
+                new UrlConnectionInstrumentation(),
+                new JdkHttpClientInstrumentation());
+    }
+}
