@@ -156,7 +156,8 @@ class TokenInjectionIT extends AgentTestSupport {
     @MethodSource(CLIENTS_SOURCE)
     void theApplicationsOwnHeaderIsKeptUnlessTheRuleSaysOverwrite(Jdk jdk, String client) throws Exception {
         tokenEndpointGives("token-agent-value", 3600);
-        AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--header", "Authorization:Basic eHl6",
+        // lower case: the agent must recognise the application's header whatever its case
+        AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--header", "authorization:Basic eHl6",
                 apiUrl("/api/kept"));
         AgentJvm.on(jdk).agentArgs(ruleFor("/api", "overwrite=true")).run(client, "--header",
                 "Authorization:Basic eHl6", apiUrl("/api/replaced"));
