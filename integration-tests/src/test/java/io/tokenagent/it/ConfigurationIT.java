@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -71,14 +72,19 @@ class ConfigurationIT extends AgentTestSupport {
                 + "     \"client_id\": \"" + CLIENT_ID + "\", \"header\": \"X-Api-Token\", \"prefix\": \"Token\"},\n"
                 + "    {\"match\": \"http://127.0.0.1:" + port + "/c\", \"resource\": \"https://one.example\",\n"
                 + "     \"client_id\": \"" + CLIENT_ID + "\"},\n"
+                + "    {\"match\": \"http://127.0.0.1:" + port + "/e\", \"resource\": \"https://one.example\",\n"
+                + "     \"object_id\": \"oid-1\"},\n"
+                + "    {\"match\": \"http://127.0.0.1:" + port + "/f\", \"resource\": \"https://one.example\",\n"
+                + "     \"msi_res_id\": \"/subscriptions/s/resourceGroups/g/providers/x/y\",\n"
+                + "     \"authority\": \"https://login.example/tenant\"},\n"
                 + "    {\"match\": \"http://127.0.0.1:" + other.port() + "\", \"resource\": \"https://one.example\"}\n"
                 + "  ]\n"
                 + "}\n");
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs("config=" + config).run("urlconnection",
                 apiUrl("/a/x"), apiUrl("/a/special/y"), apiUrl("/b/x"), apiUrl("/c/x"), otherUrl("/anything"),
-                apiUrl("/d/x"), apiUrl("/a/x"));
+                apiUrl("/d/x"), apiUrl("/a/x"), apiUrl("/e/x"), apiUrl("/f/x"));
 
-        assertEquals(7, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
+        assertEquals(9, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
         assertEquals(List.of("Bearer token-one", "Bearer token-one"), received(api, "/a/x", "Authorization"));
         assertEquals(List.of("Bearer token-one"), received(api, "/a/special/y", "Authorization"),
                 "the first matching rule wins");
@@ -88,10 +94,19 @@ class ConfigurationIT extends AgentTestSupport {
                 "same resource, other identity: another token");
         assertEquals(List.of("Bearer token-one"), received(other, "/anything", "Authorization"));
         assertEquals(Collections.singletonList(null), received(api, "/d/x", "Authorization"));
-        // one fetch per (resource, identity): one, two+user, one+user
-        assertEquals(3, tokenCalls(), "tokens are cached per resource and identity");
+        // one fetch per (resource, identity): one, two+client, one+client, one+object, one+resource id
+        assertEquals(5, tokenCalls(), "tokens are cached per resource and identity");
         tokens.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH))
-                .withQueryParam("resource", equalTo("https://one.example")).withQueryParam("client_id", absent()));
+                .withQueryParam("resource", equalTo("https://one.example")).withQueryParam("client_id", absent())
+                .withQueryParam("object_id", absent()).withQueryParam("msi_res_id", absent()));
+        tokens.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH)).withQueryParam("object_id", equalTo("oid-1"))
+                .withQueryParam("client_id", absent()).withQueryParam("msi_res_id", absent()));
+        tokens.verify(1, getRequestedFor(urlPathEqualTo(TOKEN_PATH))
+                .withQueryParam("msi_res_id", equalTo("/subscriptions/s/resourceGroups/g/providers/x/y"))
+                .withQueryParam("authority", equalTo("https://login.example/tenant"))
+                .withQueryParam("client_id", absent()).withQueryParam("object_id", absent()));
+        tokens.verify(5, getRequestedFor(urlPathEqualTo(TOKEN_PATH)).withHeader("Metadata", equalTo("true"))
+                .withQueryParam("api-version", equalTo("2018-02-01")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -229,5 +244,21 @@ class ConfigurationIT extends AgentTestSupport {
             assertFalse(result.stderr().contains(part), "the log quotes the token:\n" + result);
         }
         assertEquals(0, api.getAllServeEvents().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aFailedRefreshKeepsServingTheCurrentTokenUntilItExpires(Jdk jdk) throws Exception {
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("stale").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(tokenJson("token-six", 6))).willSetStateTo("down"));
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("stale").whenScenarioStateIs("down")
+                .willReturn(aResponse().withStatus(500).withBody("{\"error\":\"down\"}")));
+        // requests over ~4.4 s of a 6 s token: the refresh (due about half-way) fails, the token is still valid
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run("urlconnection", "--repeat", "12",
+                "--interval", "400", apiUrl("/api/stale"));
+
+        assertEquals(Collections.nCopies(12, "STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(Collections.nCopies(12, "Bearer token-six"), received(api, "/api/stale", "Authorization"));
+        assertTrue(tokenCalls() >= 2, "a refresh was attempted before expiry: " + tokenCalls() + " calls");
     }
 }

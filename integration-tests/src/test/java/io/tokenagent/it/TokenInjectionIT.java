@@ -25,11 +25,14 @@ class TokenInjectionIT extends AgentTestSupport {
         tokenEndpointGives("token-one", 3600);
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, apiUrl("/api/orders"),
                 apiUrl("/apix"), apiUrl("/other"), "http://localhost:" + api.port() + "/api/orders",
-                otherUrl("/api/orders"), apiUrl("/api?page=2"));
+                otherUrl("/api/orders"), apiUrl("/api?page=2"), apiUrl("/api/../admin/x"), apiUrl("/open/../api/y"));
 
-        assertEquals(6, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
+        assertEquals(8, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
         assertProtocol(client, result);
         assertEquals(List.of("Bearer token-one"), received(api, "/api", "Authorization"), "query is not path");
+        // paths are compared after dot-segment normalisation, as the server resolves them
+        assertEquals(Collections.singletonList(null), received(api, "/api/../admin/x", "Authorization"));
+        assertEquals(List.of("Bearer token-one"), received(api, "/open/../api/y", "Authorization"));
         // /api/orders twice: at 127.0.0.1 (matched), and at localhost, which is another host as far as rules go
         List<String> orders = received(api, "/api/orders", "Authorization");
         assertEquals(2, orders.size());
