@@ -95,10 +95,64 @@ class AgentBehaviourIT extends AgentTestSupport {
 
         assertNotEquals(0, result.exitCode(), result.toString());
         assertFalse(result.stdout().contains("MAIN started"), "main must not run:\n" + result);
-        assertEquals(1, result.stderrLines().size(), result.stderr());
+        assertOneConfigurationErrorLine(result, expected);
+    }
+
+    static Stream<Arguments> configErrorsOutsideAFile() {
+        String rule = "endpoint=http://127.0.0.1:9/token,match=http://127.0.0.1:8/api,resource=r";
+        return jdks().flatMap(jdk -> Stream.of(
+                Arguments.of(jdk, "unknown agent argument", rule + ",colour=blue", List.of(), List.of(),
+                        "colour"),
+                Arguments.of(jdk, "two identities inline", rule + ",client_id=a,msi_res_id=b", List.of(),
+                        List.of(), "client_id"),
+                Arguments.of(jdk, "bad inline match", "endpoint=http://127.0.0.1:9/token,match=not a url,resource=r",
+                        List.of(), List.of(), "match"),
+                Arguments.of(jdk, "inline rule matching the endpoint",
+                        "endpoint=http://127.0.0.1:9/token,match=http://127.0.0.1:9,resource=r", List.of(),
+                        List.of(), "token endpoint"),
+                Arguments.of(jdk, "missing config file", "config=/nonexistent/rules.json", List.of(), List.of(),
+                        "/nonexistent/rules.json"),
+                Arguments.of(jdk, "system property", null, List.of("-Dtokenagent.on_failure=sometimes"),
+                        List.of(), "tokenagent.on_failure"),
+                Arguments.of(jdk, "environment variable", null, List.of(), List.of("TOKEN_AGENT_LOG_LEVEL=loud"),
+                        "TOKEN_AGENT_LOG_LEVEL")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("configErrorsOutsideAFile")
+    void configurationErrorFromAnySourceStopsTheJvmBeforeMainAndNamesWhere(Jdk jdk, String name, String agentArgs,
+            List<String> jvmArgs, List<String> env, String where) throws Exception {
+        AgentJvm jvm = AgentJvm.on(jdk).agentArgs(agentArgs);
+        jvmArgs.forEach(jvm::jvmArg);
+        env.forEach(e -> jvm.env(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+        AgentJvm.Result result = jvm.run("urlconnection", apiUrl("/x"));
+
+        assertNotEquals(0, result.exitCode(), result.toString());
+        assertFalse(result.stdout().contains("MAIN started"), "main must not run:\n" + result);
+        assertOneConfigurationErrorLine(result, where);
+        assertEquals(0, tokenCalls());
+    }
+
+    private static void assertOneConfigurationErrorLine(AgentJvm.Result result, String expected) {
+        assertEquals(1, result.stderrLines().size(), "one line, no stack trace, no JVM message:\n" + result.stderr());
         String line = result.stderrLines().get(0);
         assertTrue(line.startsWith("token-agent: configuration error: "), line);
-        assertTrue(line.contains(expected), line);
+        assertTrue(line.contains(expected), "does not say " + expected + ": " + line);
+        assertFalse(line.contains("Exception") || line.trim().startsWith("at "), line);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theResourceServersRejectARequestCarryingTheHeaderTwice() throws Exception {
+        // The guard every test relies on: prove it fires. A raw request, since clients merge duplicates.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+            socket.getOutputStream().write(("GET /api/twice HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer a\r\nAuthorization: Bearer b\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+        }
+        api.resetRequests(); // else the check after each test fails this one too
     }
 
     @ParameterizedTest(name = "{0}")
@@ -140,6 +194,8 @@ class AgentBehaviourIT extends AgentTestSupport {
         assertTrue(result.stdout().lines().anyMatch(l -> l.startsWith("ASM ") && l.contains("asm-9.2")),
                 result.toString());
         assertTrue(result.stdout().contains("ASM_HAS_V25 false"), "the application must see its own ASM 9.2");
+        assertTrue(result.stderrLines().stream().allMatch(l -> l.startsWith("token-agent: ")),
+                "no JVM warning (class data sharing, illegal access, Unsafe) at start:\n" + result.stderr());
         assertEquals(List.of("Bearer token-iso"), received(api, "/api/iso", "Authorization"));
     }
 
@@ -147,12 +203,12 @@ class AgentBehaviourIT extends AgentTestSupport {
     @MethodSource("jdks")
     void unmatchedRequestsAreExactlyAsWithoutTheAgent(Jdk jdk) throws Exception {
         tokenEndpointGives("token", 3600);
-        for (String client : List.of("urlconnection", "httpclient")) {
+        for (String client : List.of("urlconnection", "httpclient", "httpclient-h2")) {
             AgentJvm.on(jdk).withoutAgent().run(client, "--header", "X-Custom:1", otherUrl("/plain/" + client));
             AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--header", "X-Custom:1",
                     otherUrl("/agent/" + client));
         }
-        for (String client : List.of("urlconnection", "httpclient")) {
+        for (String client : List.of("urlconnection", "httpclient", "httpclient-h2")) {
             assertEquals(headers("/plain/" + client), headers("/agent/" + client), client);
         }
         assertEquals(0, tokenCalls());

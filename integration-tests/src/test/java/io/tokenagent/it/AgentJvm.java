@@ -25,12 +25,15 @@ public final class AgentJvm {
     private final Map<String, String> env = new HashMap<>();
     private final List<String> classpath = new ArrayList<>(List.of(APP_CLASSES));
     private String mainClass = "io.tokenagent.it.apps.ClientApp";
+    private long timeoutSeconds = 60;
 
     private AgentJvm(Jdk jdk) {
         this.jdk = jdk;
     }
 
+    /** A JVM of {@code jdk}; skips the calling test when that JDK is not on this machine. */
     public static AgentJvm on(Jdk jdk) {
+        jdk.assumeAvailable();
         return new AgentJvm(jdk);
     }
 
@@ -64,6 +67,11 @@ public final class AgentJvm {
         return this;
     }
 
+    public AgentJvm timeoutSeconds(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
+
     public Result run(String... args) throws IOException, InterruptedException {
         if (!Files.isRegularFile(AGENT_JAR)) {
             throw new IllegalStateException("no agent jar at " + AGENT_JAR.toAbsolutePath() + ": build it first");
@@ -84,20 +92,23 @@ public final class AgentJvm {
         Path out = Files.createTempFile("app", ".out");
         Path err = Files.createTempFile("app", ".err");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        long started = System.nanoTime();
         Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("application did not finish in 60 s: " + command);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("application did not finish in " + timeoutSeconds + " s: " + command
+                    + "\n--- stdout\n" + Files.readString(out) + "--- stderr\n" + Files.readString(err));
         }
+        long millis = (System.nanoTime() - started) / 1_000_000;
         Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+                Files.readString(err, StandardCharsets.UTF_8), millis);
         Files.delete(out);
         Files.delete(err);
         return result;
     }
 
     /** What the application printed, and how it ended. */
-    public record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr, long millis) {
 
         public List<String> lines() {
             return stdout.lines().filter(l -> !l.isEmpty()).toList();
@@ -108,13 +119,18 @@ public final class AgentJvm {
             return stdout.lines().filter(l -> l.startsWith("STATUS ") || l.startsWith("ERROR ")).toList();
         }
 
+        /** The lines of stdout that start with {@code prefix}, without it. */
+        public List<String> linesStarting(String prefix) {
+            return stdout.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+        }
+
         public List<String> stderrLines() {
             return stderr.lines().filter(l -> !l.isEmpty()).toList();
         }
 
         @Override
         public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+            return "exit " + exitCode + " after " + millis + " ms\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
         }
     }
 }

@@ -2,16 +2,19 @@ package io.tokenagent.it;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.requestMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,7 +41,7 @@ public abstract class AgentTestSupport {
     @BeforeAll
     static void startServers() {
         tokens = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        api = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        api = new WireMockServer(options().dynamicPort().dynamicHttpsPort().bindAddress("127.0.0.1"));
         other = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         tokens.start();
         api.start();
@@ -58,6 +61,14 @@ public abstract class AgentTestSupport {
             server.resetAll();
             server.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().withStatus(200).withBody("ok")));
         }
+        for (WireMockServer server : List.of(api, other)) {
+            // As OpenTelemetry's test server: a request carrying the agent's header twice fails, so the
+            // application sees it, besides the check after each test.
+            server.stubFor(requestMatching(request -> MatchResult.of(AGENT_HEADERS.stream().anyMatch(
+                    name -> request.getHeaders().getHeader(name).isPresent()
+                            && request.getHeaders().getHeader(name).values().size() > 1))).atPriority(1)
+                    .willReturn(aResponse().withStatus(400).withBody("header sent twice")));
+        }
     }
 
     @AfterEach
@@ -72,8 +83,10 @@ public abstract class AgentTestSupport {
         }
     }
 
+    private static final List<String> AGENT_HEADERS = List.of("Authorization", "X-Api-Token");
+
     private static boolean isAgentHeader(String name) {
-        return name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("X-Api-Token");
+        return AGENT_HEADERS.stream().anyMatch(name::equalsIgnoreCase);
     }
 
     /** Every (JDK, client) pair the tests run on. */
@@ -88,6 +101,10 @@ public abstract class AgentTestSupport {
 
     static String apiUrl(String path) {
         return "http://127.0.0.1:" + api.port() + path;
+    }
+
+    static String apiHttpsUrl(String path) {
+        return "https://127.0.0.1:" + api.httpsPort() + path;
     }
 
     static String otherUrl(String path) {
@@ -120,7 +137,7 @@ public abstract class AgentTestSupport {
 
     /** The values of a header on the requests a server received for a path, in order; null where absent. */
     static List<String> received(WireMockServer server, String path, String header) {
-        return server.findAll(getRequestedFor(urlPathEqualTo(path))).stream()
+        return server.findAll(anyRequestedFor(urlPathEqualTo(path))).stream()
                 .map(r -> r.containsHeader(header) ? r.getHeader(header) : null).toList();
     }
 }

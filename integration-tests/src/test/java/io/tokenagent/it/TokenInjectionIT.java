@@ -5,7 +5,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -23,9 +25,14 @@ class TokenInjectionIT extends AgentTestSupport {
         tokenEndpointGives("token-one", 3600);
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, apiUrl("/api/orders"),
                 apiUrl("/apix"), apiUrl("/other"), "http://localhost:" + api.port() + "/api/orders",
-                otherUrl("/api/orders"));
+                otherUrl("/api/orders"), apiUrl("/api?page=2"), apiUrl("/api/../admin/x"), apiUrl("/open/../api/y"));
 
-        assertEquals(5, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
+        assertEquals(8, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
+        assertProtocol(client, result);
+        assertEquals(List.of("Bearer token-one"), received(api, "/api", "Authorization"), "query is not path");
+        // paths are compared after dot-segment normalisation, as the server resolves them
+        assertEquals(Collections.singletonList(null), received(api, "/api/../admin/x", "Authorization"));
+        assertEquals(List.of("Bearer token-one"), received(api, "/open/../api/y", "Authorization"));
         // /api/orders twice: at 127.0.0.1 (matched), and at localhost, which is another host as far as rules go
         List<String> orders = received(api, "/api/orders", "Authorization");
         assertEquals(2, orders.size());
@@ -60,11 +67,17 @@ class TokenInjectionIT extends AgentTestSupport {
                 .willReturn(okJson(tokenJson("token-short", 4))).willSetStateTo("refreshed"));
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("refresh").whenScenarioStateIs("refreshed")
                 .willReturn(okJson(tokenJson("token-renewed", 3600))));
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--repeat", "10",
-                "--interval", "400", apiUrl("/api/data"));
+        // --same-request: the HTTP client apps send one HttpRequest object every time, as many applications do;
+        // it must get the current token each time and never be changed by the agent.
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--same-request",
+                "--repeat", "10", "--interval", "400", apiUrl("/api/data"));
 
         List<String> seen = received(api, "/api/data", "Authorization");
         assertEquals(10, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
+        for (String appHeaders : result.linesStarting("APP-HEADERS ")) {
+            assertFalse(appHeaders.toLowerCase(java.util.Locale.ROOT).contains("authorization"),
+                    "the application's own request object was changed: " + appHeaders);
+        }
         assertEquals("Bearer token-short", seen.get(0));
         assertEquals("Bearer token-renewed", seen.get(seen.size() - 1), seen.toString());
         assertTrue(seen.stream().allMatch(v -> v.equals("Bearer token-short") || v.equals("Bearer token-renewed")));
@@ -75,7 +88,7 @@ class TokenInjectionIT extends AgentTestSupport {
     @MethodSource(CLIENTS_SOURCE)
     void transientEndpointErrorIsRetried(Jdk jdk, String client) throws Exception {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("retry").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503).withBody("{\"error\":\"busy\"}")).willSetStateTo("up"));
+                .willReturn(aResponse().withStatus(500).withBody("{\"error\":\"busy\"}")).willSetStateTo("up"));
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("retry").whenScenarioStateIs("up")
                 .willReturn(okJson(tokenJson("token-after-retry", 3600))));
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, apiUrl("/api/data"));
@@ -93,6 +106,8 @@ class TokenInjectionIT extends AgentTestSupport {
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, apiUrl("/api/data"));
 
         assertEquals(1, result.responses().size(), result.toString());
+        // HttpURLConnection and send(): an IOException; sendAsync(): a future failed with one (the app prints
+        // "thrown-by-sendAsync" if sendAsync threw instead)
         String line = result.responses().get(0);
         assertTrue(line.startsWith("ERROR java.io.IOException: token-agent: ")
                 || line.startsWith("ERROR java.net.ConnectException: token-agent: "), line);
@@ -144,7 +159,8 @@ class TokenInjectionIT extends AgentTestSupport {
     @MethodSource(CLIENTS_SOURCE)
     void theApplicationsOwnHeaderIsKeptUnlessTheRuleSaysOverwrite(Jdk jdk, String client) throws Exception {
         tokenEndpointGives("token-agent-value", 3600);
-        AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--header", "Authorization:Basic eHl6",
+        // lower case: the agent must recognise the application's header whatever its case
+        AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--header", "authorization:Basic eHl6",
                 apiUrl("/api/kept"));
         AgentJvm.on(jdk).agentArgs(ruleFor("/api", "overwrite=true")).run(client, "--header",
                 "Authorization:Basic eHl6", apiUrl("/api/replaced"));
@@ -165,5 +181,48 @@ class TokenInjectionIT extends AgentTestSupport {
         assertEquals(Collections.singletonList(null), received(api, "/api/custom", "Authorization"));
         tokens.verify(getRequestedFor(urlPathEqualTo(TOKEN_PATH)).withQueryParam("client_id",
                 com.github.tomakehurst.wiremock.client.WireMock.equalTo("11111111-2222-3333-4444-555555555555")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(CLIENTS_SOURCE)
+    void httpsRequestsGetTheTokenOnMatchedUrlsOnly(Jdk jdk, String client) throws Exception {
+        tokenEndpointGives("token-tls", 3600);
+        String rule = "endpoint=" + endpoint() + ",match=" + apiHttpsUrl("/api") + ",resource=" + RESOURCE;
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(rule).run(client, "--insecure",
+                apiHttpsUrl("/api/secure"), apiHttpsUrl("/public/secure"), apiUrl("/api/plain"));
+
+        assertEquals(3, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
+        assertProtocol(client, result);
+        assertEquals(List.of("Bearer token-tls"), received(api, "/api/secure", "Authorization"));
+        assertEquals(Collections.singletonList(null), received(api, "/public/secure", "Authorization"));
+        assertEquals(Collections.singletonList(null), received(api, "/api/plain", "Authorization"),
+                "http is another origin than https, though host and path are the same");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(CLIENTS_SOURCE)
+    void requestBodiesArriveIntactBesideTheToken(Jdk jdk, String client) throws Exception {
+        tokenEndpointGives("token-post", 3600);
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, "--method", "POST",
+                "--body", "{\"order\":42}", apiUrl("/api/orders"), apiUrl("/open/orders"));
+
+        assertEquals(List.of("STATUS 200 ok", "STATUS 200 ok"), result.responses(), result.toString());
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> posts =
+                api.findAll(postRequestedFor(urlPathEqualTo("/api/orders")));
+        assertEquals(1, posts.size());
+        assertEquals("{\"order\":42}", posts.get(0).getBodyAsString());
+        assertEquals("Bearer token-post", posts.get(0).getHeader("Authorization"));
+        assertEquals(Collections.singletonList(null), received(api, "/open/orders", "Authorization"));
+        assertEquals("{\"order\":42}", api.findAll(postRequestedFor(urlPathEqualTo("/open/orders"))).get(0)
+                .getBodyAsString());
+    }
+
+    /** The HTTP/2 variant must really speak HTTP/2, or its cases would test HTTP/1.1 twice. */
+    private static void assertProtocol(String client, AgentJvm.Result result) {
+        if (client.equals("httpclient-h2")) {
+            List<String> protocols = result.linesStarting("PROTOCOL ");
+            assertFalse(protocols.isEmpty(), result.toString());
+            assertTrue(protocols.stream().allMatch("HTTP_2"::equals), "not HTTP/2: " + protocols);
+        }
     }
 }
