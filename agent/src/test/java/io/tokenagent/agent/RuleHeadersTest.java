@@ -1,0 +1,108 @@
+package io.tokenagent.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.cache.TokenCache;
+import io.tokenagent.config.AgentConfig;
+import io.tokenagent.config.ConfigLoader;
+import io.tokenagent.token.AccessToken;
+import io.tokenagent.token.TokenException;
+import io.tokenagent.token.TokenRequest;
+import io.tokenagent.token.TokenSource;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class RuleHeadersTest {
+
+    private final AtomicReference<Object> next = new AtomicReference<>();
+    private final TokenSource source = new TokenSource() {
+        @Override
+        public AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException {
+            Object result = next.get();
+            if (result instanceof TokenException e) {
+                throw e;
+            }
+            return new AccessToken((String) result, System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000,
+                    -1);
+        }
+
+        @Override
+        public String describe() {
+            return "IMDS http://127.0.0.1:1/token";
+        }
+    };
+
+    private RuleHeaders headers(String args) throws Exception {
+        AgentConfig config = ConfigLoader.load("endpoint=http://127.0.0.1:1/token," + args, k -> null, Map.of());
+        return new RuleHeaders(config, TokenCache.create(source));
+    }
+
+    @Test
+    void matchedRequestGetsThePrefixedTokenAndUnmatchedGetsNothing() throws Exception {
+        next.set("tok-1");
+        RuleHeaders headers = headers("match=https://api.example/v1,resource=https://r");
+        HeaderRule rule = headers.match("https", "api.example", -1, "/v1/items");
+        assertEquals("Authorization", rule.headerName());
+        assertEquals("Bearer tok-1", rule.headerValue("https", "api.example", -1));
+        assertSame(rule.headerValue("https", "api.example", -1), rule.headerValue("https", "api.example", -1),
+                "a cache hit reuses the header value");
+        assertNull(headers.match("https", "api.example", -1, "/v2"));
+        assertNull(headers.match("https", null, -1, "/v1"));
+        assertTrue(headers.isInjectedValue("Bearer tok-1"));
+        assertFalse(headers.isInjectedValue("Bearer tok-2"));
+        assertFalse(headers.isInjectedValue("tok-1"));
+    }
+
+    @Test
+    void theAgentsOwnThreadsAreNeverMatched() throws Exception {
+        RuleHeaders headers = headers("match=https://api.example,resource=https://r");
+        AtomicReference<Object> seen = new AtomicReference<>("unset");
+        Thread agentThread = AgentThread.factory("test").newThread(() -> seen.set(headers.match("https",
+                "api.example", -1, "/")));
+        agentThread.start();
+        agentThread.join();
+        assertNull(seen.get());
+    }
+
+    @Test
+    void failClosedThrowsAnErrorNamingOriginResourceAndCause() throws Exception {
+        next.set(new TokenException("IMDS http://127.0.0.1:1/token: HTTP 400 invalid_request: Identity not found",
+                false));
+        HeaderRule rule = headers("match=https://api.example:8443,resource=https://r,client_id=abc").match("https",
+                "api.example", 8443, "/");
+        IOException e = assertThrows(IOException.class, () -> rule.headerValue("https", "api.example", 8443));
+        assertEquals("token-agent: no token for https://api.example:8443 (resource https://r (client_id=abc)): "
+                + "IMDS http://127.0.0.1:1/token: HTTP 400 invalid_request: Identity not found", e.getMessage());
+        CompletionException async = assertThrows(CompletionException.class,
+                () -> rule.headerValueAsync("https", "api.example", 8443).join());
+        assertTrue(async.getCause() instanceof IOException);
+        assertTrue(async.getCause().getMessage().startsWith("token-agent: no token for https://api.example:8443"),
+                async.getCause().getMessage());
+    }
+
+    @Test
+    void proceedGivesNoValue() throws Exception {
+        next.set(new TokenException("IMDS: HTTP 403 forbidden", false));
+        HeaderRule rule = headers("on_failure=proceed,match=https://api.example,resource=https://r,header=X-T,prefix=")
+                .match("https", "api.example", 443, "/");
+        assertNull(rule.headerValue("https", "api.example", 443));
+        assertNull(rule.headerValueAsync("https", "api.example", 443).join());
+    }
+
+    @Test
+    void anEmptyPrefixSendsTheBareToken() throws Exception {
+        next.set("bare");
+        HeaderRule rule = headers("match=https://api.example,resource=https://r,header=X-Token,prefix=")
+                .match("https", "api.example", 443, "/");
+        assertEquals("bare", rule.headerValue("https", "api.example", 443));
+    }
+}
