@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Defines classes directly in a class loader: the bridge in the boot loader, hooks beside the classes that call them.
@@ -72,9 +74,19 @@ public final class BootClassDefiner {
         return created;
     }
 
+    /**
+     * A class file of the agent's. Read straight from the agent jar when running from one: going through the class
+     * loader's URL and JarURLConnection machinery cost several milliseconds of every start.
+     */
     static byte[] read(ClassLoader loader, String resource) throws IOException {
-        InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
-                : loader.getResourceAsStream(resource);
+        JarFile jar = agentJar();
+        InputStream in;
+        if (jar != null) {
+            JarEntry entry = jar.getJarEntry(resource);
+            in = entry == null ? null : jar.getInputStream(entry);
+        } else {
+            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
+        }
         if (in == null) {
             throw new IOException("missing from the agent jar: " + resource);
         }
@@ -88,6 +100,26 @@ public final class BootClassDefiner {
         } finally {
             in.close();
         }
+    }
+
+    private static JarFile agentJar;
+    private static boolean agentJarLooked;
+
+    /** The jar the agent runs from, kept open for the hooks defined later; null when it runs from directories. */
+    private static synchronized JarFile agentJar() {
+        if (!agentJarLooked) {
+            agentJarLooked = true;
+            try {
+                java.security.CodeSource source = BootClassDefiner.class.getProtectionDomain().getCodeSource();
+                String path = source == null ? null : new java.io.File(source.getLocation().toURI()).getPath();
+                if (path != null && path.endsWith(".jar")) {
+                    agentJar = new JarFile(path, false);
+                }
+            } catch (Exception e) {
+                agentJar = null; // the class loader's way still works
+            }
+        }
+        return agentJar;
     }
 
     /** A loader of its own for {@link UnsafeDefiner}, so that its unnamed module is one nobody else is in. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -19,13 +20,15 @@ public final class LocalServers implements AutoCloseable {
     public static final String TOKEN = "eyJ" + "x".repeat(1400);
 
     private final HttpServer server;
+    private final ExecutorService executor;
 
     public LocalServers() throws IOException {
         // Without it, the JDK server's responses meet the client's delayed ACK and every request takes ~40 ms of
         // waiting, which would drown what the benchmarks measure.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
         server.createContext("/token", exchange -> respond(exchange, "{\"access_token\":\"" + TOKEN
                 + "\",\"expires_in\":\"86400\",\"token_type\":\"Bearer\"}"));
         server.createContext("/", exchange -> respond(exchange,
@@ -54,5 +57,6 @@ public final class LocalServers implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
