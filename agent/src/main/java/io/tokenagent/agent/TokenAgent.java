@@ -39,7 +39,8 @@ public final class TokenAgent {
         }
         AgentConfig config;
         try {
-            config = ConfigLoader.load(args, SystemProperties.INSTANCE, System.getenv());
+            config = ConfigLoader.load(args, SystemProperties.INSTANCE, System.getProperties().stringPropertyNames(),
+                    System.getenv());
         } catch (ConfigException e) {
             stop(beforeMain, "configuration error: " + e.getMessage());
             return;

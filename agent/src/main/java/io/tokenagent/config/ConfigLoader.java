@@ -45,6 +45,22 @@ public final class ConfigLoader {
         return new ConfigLoader().build(agentArgs, systemProperty, env);
     }
 
+    /**
+     * The same, also refusing a {@code tokenagent.*} system property that names no key (a misspelt option would
+     * otherwise be silently ignored).
+     *
+     * @param propertyNames the names of all system properties
+     */
+    public static AgentConfig load(String agentArgs, Function<String, String> systemProperty,
+            Iterable<String> propertyNames, Map<String, String> env) throws ConfigException {
+        for (String name : propertyNames) {
+            if (name.startsWith("tokenagent.") && !allKeys().contains(name.substring("tokenagent.".length()))) {
+                throw new ConfigException("system property " + name, unknownKey(false));
+            }
+        }
+        return load(agentArgs, systemProperty, env);
+    }
+
     private AgentConfig build(String agentArgs, Function<String, String> systemProperty, Map<String, String> env)
             throws ConfigException {
         readAgentArgs(agentArgs);

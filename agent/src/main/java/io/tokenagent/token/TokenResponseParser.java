@@ -29,6 +29,15 @@ final class TokenResponseParser {
         if (token == null || token.isEmpty()) {
             throw new TokenException(endpoint + ": response has no access_token", false);
         }
+        // The token goes into a header as it is (some clients' own header checks are bypassed on the way): a
+        // line break from a broken or hostile endpoint must never become a second header.
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new TokenException(endpoint + ": access_token has a character not allowed in a header (at "
+                        + i + ")", false);
+            }
+        }
         String type = fields.get("token_type");
         if (type != null && !type.equalsIgnoreCase("Bearer")) {
             throw new TokenException(endpoint + ": token_type is \"" + excerpt(type) + "\", not Bearer", false);

@@ -140,6 +140,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMisspeltSystemPropertyIsAnError() throws Exception {
+        assertEquals("system property tokenagent.on_falure: unknown key; known keys are config, endpoint, api_version, "
+                + "on_failure, log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, match, "
+                + "resource, client_id, object_id, msi_res_id, authority, header, prefix and overwrite",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(null, props::get,
+                        List.of("java.version", "tokenagent.on_falure"), env)).getMessage());
+        props.put("tokenagent.on_failure", "proceed");
+        assertEquals(OnFailure.PROCEED, ConfigLoader.load(null, props::get, List.of("tokenagent.on_failure"), env)
+                .onFailure());
+    }
+
+    @Test
     void fileErrorsNameTheFileAndThePlace() throws Exception {
         String path = file("{\"rules\":[{\"match\":\"https://a\",\"resource\":\"r\",\"client_id\":\"x\","
                 + "\"object_id\":\"y\"}]}");

@@ -72,6 +72,14 @@ class TokenResponseParserTest {
     }
 
     @Test
+    void aTokenThatCouldSplitAHeaderIsRefused() {
+        assertEquals(EP + ": access_token has a character not allowed in a header (at 3)",
+                error("{\"access_token\":\"abc\\r\\nX-Evil: 1\",\"expires_in\":60}"));
+        assertEquals(EP + ": access_token has a character not allowed in a header (at 1)",
+                error("{\"access_token\":\"a b\",\"expires_in\":60}"));
+    }
+
+    @Test
     void aMalformedBodyWithATokenIsNeverQuoted() {
         String message = error("{\"access_token\":\"SECRET-TOKEN-VALUE\",\"expires_in\":");
         assertFalse(message.contains("SECRET"), message);
