@@ -242,7 +242,7 @@ public final class TokenCache {
         private void fetch(CompletableFuture<AccessToken> fetch) {
             AccessToken token;
             try {
-                token = source.fetch(key, false);
+                token = source.fetch(key);
             } catch (Throwable t) {
                 failed(fetch, asTokenException(t, key));
                 return;

@@ -64,8 +64,8 @@ public final class ImdsTokenSource implements TokenSource {
     }
 
     @Override
-    public AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException {
-        URL url = requestUrl(request, bypassCache);
+    public AccessToken fetch(TokenRequest request) throws TokenException {
+        URL url = requestUrl(request);
         long start = clock.getAsLong();
         long deadline = start + retryTimeoutMillis;
         for (int attempt = 1; ; attempt++) {
@@ -174,7 +174,7 @@ public final class ImdsTokenSource implements TokenSource {
         }
     }
 
-    private URL requestUrl(TokenRequest request, boolean bypassCache) {
+    private URL requestUrl(TokenRequest request) {
         StringBuilder query = new StringBuilder();
         String existing = endpoint.getRawQuery();
         if (existing != null && !existing.isEmpty()) {
@@ -188,9 +188,6 @@ public final class ImdsTokenSource implements TokenSource {
         }
         if (request.authority() != null) {
             query.append("&authority=").append(encode(request.authority()));
-        }
-        if (bypassCache) {
-            query.append("&bypass_cache=true");
         }
         String base = endpoint.toString();
         int cut = base.indexOf('?');

@@ -10,10 +10,8 @@ public interface TokenSource {
     /**
      * Gets a token, retrying what the endpoint's protocol says may be retried, within the source's bounded time.
      * Blocks the calling thread: the cache calls it only from the agent's own threads.
-     *
-     * @param bypassCache ask the endpoint for a fresh token rather than one from its own cache
      */
-    AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException;
+    AccessToken fetch(TokenRequest request) throws TokenException;
 
     /** The endpoint, for logs and error messages, e.g. {@code IMDS http://169.254.169.254/...}. */
     String describe();

@@ -26,7 +26,7 @@ class RuleHeadersTest {
     private final AtomicReference<Object> next = new AtomicReference<>();
     private final TokenSource source = new TokenSource() {
         @Override
-        public AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException {
+        public AccessToken fetch(TokenRequest request) throws TokenException {
             Object result = next.get();
             if (result instanceof TokenException e) {
                 throw e;

@@ -243,7 +243,7 @@ class TokenCacheTest {
         }
 
         @Override
-        public AccessToken fetch(TokenRequest request, boolean bypassCache) throws TokenException {
+        public AccessToken fetch(TokenRequest request) throws TokenException {
             calls.incrementAndGet();
             if (block != null) {
                 try {

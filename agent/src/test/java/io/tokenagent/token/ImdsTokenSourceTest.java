@@ -69,7 +69,7 @@ class ImdsTokenSourceTest {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(token("t1"))));
         TokenRequest request = new TokenRequest("https://vault.azure.net", Identity.userAssigned(
                 Identity.Kind.CLIENT_ID, "abc-123"), "https://login.example/tenant");
-        AccessToken token = source(5000).fetch(request, true);
+        AccessToken token = source(5000).fetch(request);
 
         assertEquals("t1", token.value());
         assertEquals(now.get() + 3_599_000, token.expiresAtMillis());
@@ -77,11 +77,10 @@ class ImdsTokenSourceTest {
                 .withQueryParam("resource", equalTo("https://vault.azure.net"))
                 .withQueryParam("client_id", equalTo("abc-123"))
                 .withQueryParam("authority", equalTo("https://login.example/tenant"))
-                .withQueryParam("bypass_cache", equalTo("true"))
                 .withHeader("Metadata", equalTo("true")).withHeader("Accept", equalTo("application/json")));
         String url = server.getAllServeEvents().get(0).getRequest().getUrl();
         assertEquals(PATH + "?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=abc-123"
-                + "&authority=https%3A%2F%2Flogin.example%2Ftenant&bypass_cache=true", url);
+                + "&authority=https%3A%2F%2Flogin.example%2Ftenant", url);
     }
 
     @Test
@@ -92,7 +91,7 @@ class ImdsTokenSourceTest {
         try (ServerSocket deadProxy = new ServerSocket(0)) {
             System.setProperty("http.proxyHost", "127.0.0.1");
             System.setProperty("http.proxyPort", Integer.toString(deadProxy.getLocalPort()));
-            assertEquals("direct", source(1000).fetch(VAULT, false).value());
+            assertEquals("direct", source(1000).fetch(VAULT).value());
         } finally {
             restore("http.proxyHost", host);
             restore("http.proxyPort", port);
@@ -114,7 +113,7 @@ class ImdsTokenSourceTest {
                 .willReturn(aResponse().withStatus(status)).willSetStateTo("ok"));
         server.stubFor(get(urlPathEqualTo(PATH)).inScenario("s").whenScenarioStateIs("ok")
                 .willReturn(okJson(token("after"))));
-        assertEquals("after", source(30000).fetch(VAULT, false).value());
+        assertEquals("after", source(30000).fetch(VAULT).value());
         assertEquals(1, delays.size());
         assertTrue(delays.get(0) >= 1000 && delays.get(0) <= 1250, delays.toString());
     }
@@ -125,7 +124,7 @@ class ImdsTokenSourceTest {
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")).willSetStateTo("ok"));
         server.stubFor(get(urlPathEqualTo(PATH)).inScenario("s").whenScenarioStateIs("ok")
                 .willReturn(okJson(token("after"))));
-        source(30000).fetch(VAULT, false);
+        source(30000).fetch(VAULT);
         assertEquals(List.of(7000L), delays);
     }
 
@@ -134,7 +133,7 @@ class ImdsTokenSourceTest {
     void clientErrorsAreNotRetried(int status) {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(status).withBody(
                 "{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}")));
-        TokenException e = assertThrows(TokenException.class, () -> source(30000).fetch(VAULT, false));
+        TokenException e = assertThrows(TokenException.class, () -> source(30000).fetch(VAULT));
         assertEquals("IMDS http://127.0.0.1:" + server.port() + PATH + ": HTTP " + status
                 + " invalid_request: Identity not found (resource https://vault.azure.net (system-assigned identity))",
                 e.getMessage());
@@ -145,7 +144,7 @@ class ImdsTokenSourceTest {
     @Test
     void givesUpWithinTheRetryTimeoutSayingHowOftenItTried() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(503).withBody("busy")));
-        TokenException e = assertThrows(TokenException.class, () -> source(10000).fetch(VAULT, false));
+        TokenException e = assertThrows(TokenException.class, () -> source(10000).fetch(VAULT));
         // waits of 1, 2 and 4 s (plus up to 25 % jitter) fit in 10 s; the next, 8 s, would not
         assertTrue(e.getMessage().contains(": gave up after 4 attempts in "), e.getMessage());
         assertTrue(e.getMessage().contains("HTTP 503 body: busy"), e.getMessage());
@@ -157,7 +156,7 @@ class ImdsTokenSourceTest {
     @Test
     void goneKeepsRetryingForSeventySeconds() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(410)));
-        assertThrows(TokenException.class, () -> source(5000).fetch(VAULT, false));
+        assertThrows(TokenException.class, () -> source(5000).fetch(VAULT));
         long waited = delays.stream().mapToLong(Long::longValue).sum();
         assertTrue(waited >= 50_000 && waited <= 70_000, "waited " + waited + " ms: " + delays);
     }
@@ -170,7 +169,7 @@ class ImdsTokenSourceTest {
         }
         ImdsTokenSource source = new ImdsTokenSource(URI.create("http://127.0.0.1:" + closedPort + PATH),
                 "2018-02-01", 1000, 1000, 2500, now::get, backoff);
-        TokenException e = assertThrows(TokenException.class, () -> source.fetch(VAULT, false));
+        TokenException e = assertThrows(TokenException.class, () -> source.fetch(VAULT));
         assertTrue(e.getMessage().contains("gave up after 2 attempts") && e.getMessage().contains("cannot connect"),
                 e.getMessage());
     }
@@ -178,7 +177,7 @@ class ImdsTokenSourceTest {
     @Test
     void readTimeoutIsRetryable() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(token("slow")).withFixedDelay(1500)));
-        TokenException e = assertThrows(TokenException.class, () -> source(500).fetch(VAULT, false));
+        TokenException e = assertThrows(TokenException.class, () -> source(500).fetch(VAULT));
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertTrue(e.isRetryable());
     }
@@ -186,7 +185,7 @@ class ImdsTokenSourceTest {
     @Test
     void oversizedResponseIsRefused() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson("{\"x\":\"" + "a".repeat(70_000) + "\"}")));
-        TokenException e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT, false));
+        TokenException e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT));
         assertTrue(e.getMessage().contains("response larger than 65536 bytes"), e.getMessage());
     }
 
@@ -194,10 +193,10 @@ class ImdsTokenSourceTest {
     void theTokenNeverAppearsInAnError() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(
                 "{\"access_token\":\"SUPER-SECRET-TOKEN\",\"expires_in\":\"x\"}")));
-        TokenException e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT, false));
+        TokenException e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT));
         assertFalse(e.getMessage().contains("SUPER-SECRET"), e.getMessage());
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson("{\"access_token\":\"SUPER-SECRET-TOKEN\"}")));
-        e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT, false));
+        e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT));
         assertFalse(e.getMessage().contains("SUPER-SECRET"), e.getMessage());
     }
 }

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.requestMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -139,5 +140,20 @@ public abstract class AgentTestSupport {
     static List<String> received(WireMockServer server, String path, String header) {
         return server.findAll(anyRequestedFor(urlPathEqualTo(path))).stream()
                 .map(r -> r.containsHeader(header) ? r.getHeader(header) : null).toList();
+    }
+
+    /**
+     * Checks the application's one response is the agent's fail-closed error, naming the origin and the resource,
+     * and that the request never reached the API. Returns the line, for the cause to be checked.
+     */
+    static String assertFailedClosed(AgentJvm.Result result) {
+        assertEquals(1, result.responses().size(), result.toString());
+        String line = result.responses().get(0);
+        assertTrue(line.startsWith("ERROR java.io.IOException: token-agent: ")
+                || line.startsWith("ERROR java.net.ConnectException: token-agent: "), line);
+        assertTrue(line.contains("http://127.0.0.1:" + api.port()), line);
+        assertTrue(line.contains(RESOURCE), line);
+        assertEquals(0, api.getAllServeEvents().size(), "the request must not go out");
+        return line;
     }
 }

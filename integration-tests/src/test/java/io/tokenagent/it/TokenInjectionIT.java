@@ -105,16 +105,10 @@ class TokenInjectionIT extends AgentTestSupport {
                 "{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}")));
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run(client, apiUrl("/api/data"));
 
-        assertEquals(1, result.responses().size(), result.toString());
         // HttpURLConnection and send(): an IOException; sendAsync(): a future failed with one (the app prints
         // "thrown-by-sendAsync" if sendAsync threw instead)
-        String line = result.responses().get(0);
-        assertTrue(line.startsWith("ERROR java.io.IOException: token-agent: ")
-                || line.startsWith("ERROR java.net.ConnectException: token-agent: "), line);
-        assertTrue(line.contains("http://127.0.0.1:" + api.port()), line);
-        assertTrue(line.contains(RESOURCE), line);
+        String line = assertFailedClosed(result);
         assertTrue(line.contains("HTTP 400 invalid_request: Identity not found"), line);
-        assertEquals(0, api.getAllServeEvents().size(), "the request must not go out");
         assertEquals(1, tokenCalls(), "400 is not retried");
     }
 
