@@ -1,6 +1,6 @@
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.URL;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 public class LegacyApp {
     public static void main(String[] args) throws Exception {
         for (String url : args) {
-            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
             int status = connection.getResponseCode();
             try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
