@@ -1,5 +1,6 @@
 package io.tokenagent.instrumentation;
 
+import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
 import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ public final class Instrumentations {
     public static List<ClientInstrumentation> all() {
         return Arrays.<ClientInstrumentation>asList(
                 new UrlConnectionInstrumentation(),
-                new JdkHttpClientInstrumentation());
+                new JdkHttpClientInstrumentation(),
+                new ApacheClassicInstrumentation());
     }
 }
