@@ -1,8 +1,6 @@
 package io.tokenagent.bridge;
 
 import java.lang.instrument.Instrumentation;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Puts the bridge ({@code io.tokenagent.bootstrap}) into the boot class loader and the hooks that instrumented
@@ -49,24 +47,6 @@ public final class BootBridge {
         return definer.define(className,
                 BootClassDefiner.read(BootBridge.class.getClassLoader(), className.replace('.', '/') + ".class"),
                 loader);
-    }
-
-    /**
-     * Defines hook classes (a hook and the classes it needs, say an interceptor) in an application's class loader,
-     * each under its {@link HookNames#injected} name, supertypes first.
-     */
-    public void defineApplicationHooks(ClassLoader loader, String... classNames) throws Exception {
-        Map<String, String> renames = new HashMap<String, String>();
-        for (String name : classNames) {
-            String internal = name.replace('.', '/');
-            renames.put(internal, HookNames.injected(internal));
-        }
-        for (String name : classNames) {
-            String internal = name.replace('.', '/');
-            byte[] classfile = HookNames.rename(BootClassDefiner.read(BootBridge.class.getClassLoader(),
-                    internal + ".class"), renames);
-            definer.define(HookNames.injected(internal).replace('/', '.'), classfile, loader);
-        }
     }
 
     /**

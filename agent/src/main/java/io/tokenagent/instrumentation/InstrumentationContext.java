@@ -1,7 +1,6 @@
 package io.tokenagent.instrumentation;
 
 import io.tokenagent.bridge.BootBridge;
-import io.tokenagent.bridge.HookNames;
 
 /** What an instrumentation may ask of the agent while it rewrites a class. */
 public final class InstrumentationContext {
@@ -22,14 +21,5 @@ public final class InstrumentationContext {
             throws Exception {
         Class<?> hook = bootBridge.defineHook(className, loader);
         return moduleName == null || bootBridge.grantAccess(moduleName, hook, packages);
-    }
-
-    /**
-     * Defines hook classes in an application's class loader (the instrumented client's), for a client library
-     * that is not part of the JDK. Instrumented code must call them by {@link HookNames#injected} names: see there
-     * why. The hooks may reference the client's classes, the JDK and the bridge.
-     */
-    public void defineApplicationHooks(ClassLoader loader, String... classNames) throws Exception {
-        bootBridge.defineApplicationHooks(loader, classNames);
     }
 }

@@ -92,4 +92,17 @@ class ApacheClassicIT extends AgentTestSupport {
         assertEquals(List.of("STATUS 200 ok"), proceed.responses(), proceed.toString());
         assertEquals(Collections.singletonList(null), received(api, "/api/data", "Authorization"));
     }
+
+    @ParameterizedTest(name = "{0} httpclient {1}")
+    @MethodSource("versions")
+    void aClientInAWebApplicationsOwnClassLoaderGetsItsToken(Jdk jdk, String version) throws Exception {
+        tokenEndpointGives("token-webapp", 3600);
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api"))
+                .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
+                .run(new File(System.getProperty("clients.dir"), "apache-" + version).getPath(),
+                        "io.tokenagent.it.apps.ApacheClassicApp", apiUrl("/api/webapp"));
+
+        assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(List.of("Bearer token-webapp"), received(api, "/api/webapp", "Authorization"));
+    }
 }

@@ -11,8 +11,8 @@ import org.apache.http.conn.routing.HttpRoute;
 
 /**
  * Called by Apache HttpClient 4.x's {@code MainClientExec.execute} for every request it sends (each retry and each
- * redirect hop passes there). Defined in the application's class loader, beside the client, under the name
- * {@code ...$$TokenAgentHook}; uses only API present from 4.3 to 4.5.
+ * redirect hop passes there). Defined in the client's own class loader, so it links against the application's
+ * copy of the client; uses only API present from 4.3 to 4.5.
  */
 public final class ApacheClassicHook {
 

@@ -1,6 +1,5 @@
 package io.tokenagent.instrumentation.apache.v4;
 
-import io.tokenagent.bridge.HookNames;
 import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
@@ -42,7 +41,7 @@ public final class ApacheClassicInstrumentation implements ClientInstrumentation
         if (loader == null || !ClassShape.of(reader).hasMethod("execute", EXECUTE)) {
             return null;
         }
-        context.defineApplicationHooks(loader, HOOK.replace('/', '.'));
+        context.defineHook(HOOK.replace('/', '.'), loader, null);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
@@ -58,7 +57,7 @@ public final class ApacheClassicInstrumentation implements ClientInstrumentation
                         super.visitCode();
                         super.visitVarInsn(Opcodes.ALOAD, 1);
                         super.visitVarInsn(Opcodes.ALOAD, 2);
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HookNames.injected(HOOK), "beforeExecute",
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeExecute",
                                 "(Lorg/apache/http/conn/routing/HttpRoute;"
                                         + "Lorg/apache/http/client/methods/HttpRequestWrapper;)V", false);
                     }
