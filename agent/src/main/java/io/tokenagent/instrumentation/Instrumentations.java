@@ -1,6 +1,7 @@
 package io.tokenagent.instrumentation;
 
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
+import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
 import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ public final class Instrumentations {
         return Arrays.<ClientInstrumentation>asList(
                 new UrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
-                new ApacheClassicInstrumentation());
+                new ApacheClassicInstrumentation(),
+                new ApacheClassic5Instrumentation());
     }
 }

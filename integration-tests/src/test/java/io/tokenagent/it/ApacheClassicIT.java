@@ -15,16 +15,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Apache HttpClient 4 (classic), at the oldest and newest supported versions, on each JDK. */
+/** Apache HttpClient 4 and 5 (classic), each at the oldest and newest supported versions, on each JDK. */
 class ApacheClassicIT extends AgentTestSupport {
 
     static Stream<Arguments> versions() {
-        return Jdk.all().stream().flatMap(jdk -> Stream.of("4.3.6", "4.5.14").map(v -> Arguments.of(jdk, v)));
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("apache-4.3.6", "apache-4.5.14", "apache5-5.0",
+                "apache5-5.6").map(v -> Arguments.of(jdk, v)));
+    }
+
+    /** The application written for the version's API. */
+    private static String appFor(String version) {
+        return version.startsWith("apache5-") ? "io.tokenagent.it.apps.Apache5ClassicApp"
+                : "io.tokenagent.it.apps.ApacheClassicApp";
     }
 
     private static AgentJvm app(Jdk jdk, String version, String agentArgs) {
-        AgentJvm jvm = AgentJvm.on(jdk).agentArgs(agentArgs).mainClass("io.tokenagent.it.apps.ApacheClassicApp");
-        File[] jars = new File(System.getProperty("clients.dir"), "apache-" + version).listFiles();
+        AgentJvm jvm = AgentJvm.on(jdk).agentArgs(agentArgs).mainClass(appFor(version));
+        File[] jars = new File(System.getProperty("clients.dir"), version).listFiles();
         assertTrue(jars != null && jars.length > 0, "no jars for Apache HttpClient " + version);
         for (File jar : jars) {
             jvm.classpath(jar.getPath());
@@ -32,7 +39,7 @@ class ApacheClassicIT extends AgentTestSupport {
         return jvm;
     }
 
-    @ParameterizedTest(name = "{0} httpclient {1}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("versions")
     void matchedUrlsOnlyAndEveryRedirectHopOnItsOwnUrl(Jdk jdk, String version) throws Exception {
         tokenEndpointGives("token-apache", 3600);
@@ -56,7 +63,7 @@ class ApacheClassicIT extends AgentTestSupport {
         assertEquals(1, tokenCalls());
     }
 
-    @ParameterizedTest(name = "{0} httpclient {1}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("versions")
     void theApplicationsHeaderIsKeptUnlessOverwrite(Jdk jdk, String version) throws Exception {
         tokenEndpointGives("token-apache", 3600);
@@ -68,7 +75,7 @@ class ApacheClassicIT extends AgentTestSupport {
         assertEquals(List.of("Bearer token-apache"), received(api, "/api/replaced", "Authorization"));
     }
 
-    @ParameterizedTest(name = "{0} httpclient {1}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("versions")
     void concurrentFirstRequestsCauseOneTokenFetch(Jdk jdk, String version) throws Exception {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson("token-shared", 3600))
@@ -80,7 +87,7 @@ class ApacheClassicIT extends AgentTestSupport {
         assertEquals(1, tokenCalls());
     }
 
-    @ParameterizedTest(name = "{0} httpclient {1}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("versions")
     void failClosedThroughExecuteAndProceedWithout(Jdk jdk, String version) throws Exception {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(400).withBody(
@@ -93,14 +100,14 @@ class ApacheClassicIT extends AgentTestSupport {
         assertEquals(Collections.singletonList(null), received(api, "/api/data", "Authorization"));
     }
 
-    @ParameterizedTest(name = "{0} httpclient {1}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("versions")
     void aClientInAWebApplicationsOwnClassLoaderGetsItsToken(Jdk jdk, String version) throws Exception {
         tokenEndpointGives("token-webapp", 3600);
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api"))
                 .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
-                .run(new File(System.getProperty("clients.dir"), "apache-" + version).getPath(),
-                        "io.tokenagent.it.apps.ApacheClassicApp", apiUrl("/api/webapp"));
+                .run(new File(System.getProperty("clients.dir"), version).getPath(), appFor(version),
+                        apiUrl("/api/webapp"));
 
         assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
         assertEquals(List.of("Bearer token-webapp"), received(api, "/api/webapp", "Authorization"));

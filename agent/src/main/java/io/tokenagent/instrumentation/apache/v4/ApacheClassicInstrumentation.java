@@ -3,11 +3,8 @@ package io.tokenagent.instrumentation.apache.v4;
 import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.MethodEntryCall;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 /**
  * Apache HttpClient 4.3 to 4.5 (classic). Its execution chain (redirect, retry, protocol) ends in
@@ -22,6 +19,8 @@ public final class ApacheClassicInstrumentation implements ClientInstrumentation
             + "Lorg/apache/http/client/methods/HttpRequestWrapper;Lorg/apache/http/client/protocol/HttpClientContext;"
             + "Lorg/apache/http/client/methods/HttpExecutionAware;)"
             + "Lorg/apache/http/client/methods/CloseableHttpResponse;";
+    private static final String HOOK_DESCRIPTOR = "(Lorg/apache/http/conn/routing/HttpRoute;"
+            + "Lorg/apache/http/client/methods/HttpRequestWrapper;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v4/ApacheClassicHook";
 
     @Override
@@ -42,33 +41,6 @@ public final class ApacheClassicInstrumentation implements ClientInstrumentation
             return null;
         }
         context.defineHook(HOOK.replace('/', '.'), loader, null);
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String desc, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
-                if (!"execute".equals(name) || !EXECUTE.equals(desc)) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
-                    @Override
-                    public void visitCode() {
-                        super.visitCode();
-                        super.visitVarInsn(Opcodes.ALOAD, 1);
-                        super.visitVarInsn(Opcodes.ALOAD, 2);
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeExecute",
-                                "(Lorg/apache/http/conn/routing/HttpRoute;"
-                                        + "Lorg/apache/http/client/methods/HttpRequestWrapper;)V", false);
-                    }
-
-                    @Override
-                    public void visitMaxs(int maxStack, int maxLocals) {
-                        super.visitMaxs(Math.max(maxStack, 2), maxLocals);
-                    }
-                };
-            }
-        }, 0);
-        return writer.toByteArray();
+        return MethodEntryCall.insert(reader, "execute", EXECUTE, HOOK, "beforeExecute", HOOK_DESCRIPTOR, 1, 2);
     }
 }

@@ -1,0 +1,52 @@
+package io.tokenagent.instrumentation;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * The most common rewrite: a method's first act becomes a call to a static hook method with some of the method's
+ * reference arguments. Nothing else in the class changes.
+ */
+public final class MethodEntryCall {
+
+    private MethodEntryCall() {
+    }
+
+    /**
+     * @param locals the local variable slots passed to the hook, in order (slot 1 is the first argument of an
+     *     instance method); all must hold references
+     */
+    public static byte[] insert(ClassReader reader, final String method, final String descriptor,
+            final String hookOwner, final String hookMethod, final String hookDescriptor, final int... locals) {
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String signature,
+                    String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
+                if (!method.equals(name) || !descriptor.equals(desc)) {
+                    return mv;
+                }
+                return new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitCode() {
+                        super.visitCode();
+                        for (int local : locals) {
+                            super.visitVarInsn(Opcodes.ALOAD, local);
+                        }
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, hookOwner, hookMethod, hookDescriptor, false);
+                    }
+
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        super.visitMaxs(Math.max(maxStack, locals.length), maxLocals);
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+}

@@ -1,0 +1,78 @@
+package io.tokenagent.it.apps;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+
+/**
+ * An application using Apache HttpClient 5 classic (compiled against 5.0, run against each tested version) that knows
+ * nothing of tokens. Options before the URLs: {@code --header Name:Value}, {@code --threads N}. Prints
+ * {@code STATUS <code> <body>} or {@code ERROR <exception class>: <message>} per request.
+ */
+public final class Apache5ClassicApp {
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("MAIN started");
+        List<String> headers = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        int threads = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--header" -> headers.add(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                default -> urls.add(args[i]);
+            }
+        }
+        try (CloseableHttpClient client = HttpClients.custom().setConnectionManager(pool()).build()) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> started = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (String url : urls) {
+                        String line = send(client, url, headers);
+                        synchronized (System.out) {
+                            System.out.println(line);
+                        }
+                    }
+                });
+                thread.start();
+                started.add(thread);
+            }
+            start.countDown();
+            for (Thread thread : started) {
+                thread.join();
+            }
+        }
+    }
+
+    private static String send(CloseableHttpClient client, String url, List<String> headers) {
+        HttpGet get = new HttpGet(url);
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            get.setHeader(header.substring(0, colon), header.substring(colon + 1));
+        }
+        try (CloseableHttpResponse response = client.execute(get)) {
+            return "STATUS " + response.getCode() + " " + EntityUtils.toString(response.getEntity());
+        } catch (Exception e) {
+            return "ERROR " + e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    private static org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager pool() {
+        org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager pool =
+                new org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager();
+        pool.setMaxTotal(64);
+        pool.setDefaultMaxPerRoute(64);
+        return pool;
+    }
+}
