@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.File;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +95,27 @@ public abstract class AgentTestSupport {
     static Stream<Arguments> clients() {
         return Jdk.all().stream().flatMap(jdk -> Stream.of("urlconnection", "httpclient", "httpclient-async",
                 "httpclient-h2").map(client -> Arguments.of(jdk, client)));
+    }
+
+    /**
+     * The directory holding a tested client version's jars, with everything they need (the module
+     * {@code integration-tests/clients/<version>} copies them there).
+     */
+    static File clientJars(String version) {
+        File dir = new File(System.getProperty("clients.dir", "clients"), version + "/target/jars");
+        File[] jars = dir.listFiles();
+        assertTrue(jars != null && jars.length > 0, "no client jars in " + dir + ": is " + version
+                + " a module of integration-tests/clients?");
+        return dir;
+    }
+
+    /** An application JVM running on a tested client version's jars. */
+    static AgentJvm onClient(Jdk jdk, String version) {
+        AgentJvm jvm = AgentJvm.on(jdk);
+        for (File jar : clientJars(version).listFiles()) {
+            jvm.classpath(jar.getPath());
+        }
+        return jvm;
     }
 
     static String endpoint() {

@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,13 +29,7 @@ class ApacheClassicIT extends AgentTestSupport {
     }
 
     private static AgentJvm app(Jdk jdk, String version, String agentArgs) {
-        AgentJvm jvm = AgentJvm.on(jdk).agentArgs(agentArgs).mainClass(appFor(version));
-        File[] jars = new File(System.getProperty("clients.dir"), version).listFiles();
-        assertTrue(jars != null && jars.length > 0, "no jars for Apache HttpClient " + version);
-        for (File jar : jars) {
-            jvm.classpath(jar.getPath());
-        }
-        return jvm;
+        return onClient(jdk, version).agentArgs(agentArgs).mainClass(appFor(version));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -106,7 +99,7 @@ class ApacheClassicIT extends AgentTestSupport {
         tokenEndpointGives("token-webapp", 3600);
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api"))
                 .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
-                .run(new File(System.getProperty("clients.dir"), version).getPath(), appFor(version),
+                .run(clientJars(version).getPath(), appFor(version),
                         apiUrl("/api/webapp"));
 
         assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
