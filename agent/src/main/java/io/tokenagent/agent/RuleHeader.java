@@ -58,7 +58,7 @@ final class RuleHeader implements HeaderRule {
     @Override
     public CompletableFuture<String> headerValueAsync(final String scheme, final String host, final int port) {
         final CompletableFuture<String> result = new CompletableFuture<String>();
-        cache.getAsync(rule.tokenRequest()).whenComplete(new BiConsumer<AccessToken, Throwable>() {
+        BiConsumer<AccessToken, Throwable> complete = new BiConsumer<AccessToken, Throwable>() {
             @Override
             public void accept(AccessToken token, Throwable error) {
                 if (error == null) {
@@ -72,7 +72,15 @@ final class RuleHeader implements HeaderRule {
                     result.completeExceptionally(e);
                 }
             }
-        });
+        };
+        CompletableFuture<AccessToken> token = cache.getAsync(rule.tokenRequest());
+        if (token.isDone()) {
+            token.whenComplete(complete); // at hand: the caller goes on at once, on its own thread
+        } else {
+            // Not on the fetch thread: the client's code that runs on completion is the application's, which the
+            // agent never intercepts on its own threads, and it must not hold up other fetches.
+            token.whenCompleteAsync(complete, CallbackThreads.executor());
+        }
         return result;
     }
 

@@ -17,7 +17,10 @@ import io.tokenagent.token.TokenRequest;
 import io.tokenagent.token.TokenSource;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +99,47 @@ class RuleHeadersTest {
                 .match("https", "api.example", 443, "/");
         assertNull(rule.headerValue("https", "api.example", 443));
         assertNull(rule.headerValueAsync("https", "api.example", 443).join());
+    }
+
+    @Test
+    void anAsyncValueIsAtHandWhenCachedAndOtherwiseContinuesOnAThreadWhereRequestsAreStillMatched()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RuleHeaders headers = new RuleHeaders(ConfigLoader.load("endpoint=http://127.0.0.1:1/token,"
+                + "match=https://api.example,resource=https://r", k -> null, Map.of()), TokenCache.create(
+                new TokenSource() {
+                    @Override
+                    public AccessToken fetch(TokenRequest request) throws TokenException {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new TokenException("interrupted", false);
+                        }
+                        long now = System.currentTimeMillis();
+                        return new AccessToken("slow", now, now + 3_600_000, -1);
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "IMDS";
+                    }
+                }));
+        HeaderRule rule = headers.match("https", "api.example", 443, "/");
+        CompletableFuture<String> first = rule.headerValueAsync("https", "api.example", 443);
+        AtomicReference<Object> matchedWhereItContinues = new AtomicReference<>();
+        AtomicReference<Thread> continuedOn = new AtomicReference<>();
+        CompletableFuture<String> continued = first.thenApply(value -> {
+            continuedOn.set(Thread.currentThread());
+            matchedWhereItContinues.set(headers.match("https", "api.example", 443, "/next"));
+            return value;
+        });
+        assertFalse(first.isDone(), "the fetch is still held: the caller was not blocked");
+        release.countDown();
+
+        assertEquals("Bearer slow", continued.get(5, TimeUnit.SECONDS));
+        assertFalse(continuedOn.get() instanceof AgentThread, continuedOn.get().getName());
+        assertSame(rule, matchedWhereItContinues.get(), "a request the client sends from there is still matched");
+        assertTrue(rule.headerValueAsync("https", "api.example", 443).isDone(), "cached: at hand on return");
     }
 
     @Test

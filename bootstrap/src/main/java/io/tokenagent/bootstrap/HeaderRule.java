@@ -28,6 +28,10 @@ public interface HeaderRule {
     /**
      * The same as {@link #headerValue}, for asynchronous clients: never blocks the calling thread. The future
      * completes with the value or {@code null}, or fails with the {@link IOException} described there.
+     *
+     * <p>When a valid token is cached the future is already complete on return: apply the value at once. Otherwise
+     * it completes later on an agent callback thread (an ordinary thread, never an I/O or event-loop thread):
+     * continuations that must run on the client's own event loop must hop there themselves.
      */
     CompletableFuture<String> headerValueAsync(String scheme, String host, int port);
 }
