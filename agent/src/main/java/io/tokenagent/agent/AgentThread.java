@@ -1,5 +1,7 @@
 package io.tokenagent.agent;
 
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,7 +13,6 @@ public final class AgentThread extends Thread {
 
     private AgentThread(Runnable task, String name) {
         super(task, name);
-        setDaemon(true);
     }
 
     public static boolean isCurrent() {
@@ -19,16 +20,40 @@ public final class AgentThread extends Thread {
     }
 
     /** Daemon threads named {@code token-agent-<purpose>-<n>}. */
-    public static ThreadFactory factory(final String purpose) {
+    public static ThreadFactory factory(String purpose) {
+        return daemonFactory(purpose, true);
+    }
+
+    /**
+     * Daemon threads named {@code token-agent-<purpose>-<n>}, which are {@link AgentThread}s or, for code that
+     * must be instrumented like the application's, ordinary threads.
+     *
+     * <p>Pools create threads lazily, while an application's code is on the stack, and a new thread inherits from
+     * its creator: its context class loader and (before Java 24) an access-control context holding the
+     * protection domain, and so the class loader, of every class on the stack. Threads that live as long as the
+     * JVM must keep neither, or a redeployed web application's class loader can never be collected.
+     */
+    static ThreadFactory daemonFactory(final String purpose, final boolean agentThreads) {
         final AtomicInteger count = new AtomicInteger();
         return new ThreadFactory() {
             @Override
-            public Thread newThread(Runnable task) {
-                AgentThread t = new AgentThread(task, "token-agent-" + purpose + "-" + count.incrementAndGet());
-                // No application class loader may be pinned by a thread that lives as long as the JVM.
+            public Thread newThread(final Runnable task) {
+                final String name = "token-agent-" + purpose + "-" + count.incrementAndGet();
+                Thread t = withoutCallersContext(new PrivilegedAction<Thread>() {
+                    @Override
+                    public Thread run() {
+                        return agentThreads ? new AgentThread(task, name) : new Thread(task, name);
+                    }
+                });
+                t.setDaemon(true);
                 t.setContextClassLoader(null);
                 return t;
             }
         };
+    }
+
+    @SuppressWarnings("removal") // still what detaches the inherited context on the Java versions that have one
+    private static Thread withoutCallersContext(PrivilegedAction<Thread> constructor) {
+        return AccessController.doPrivileged(constructor);
     }
 }

@@ -3,10 +3,8 @@ package io.tokenagent.agent;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where an asynchronous client's request goes on once a token it waited for has arrived. Ordinary threads, not
@@ -24,16 +22,6 @@ final class CallbackThreads {
 
     private static final class Holder {
         static final ExecutorService EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<Runnable>(), new ThreadFactory() {
-                    private final AtomicInteger count = new AtomicInteger();
-
-                    @Override
-                    public Thread newThread(Runnable task) {
-                        Thread t = new Thread(task, "token-agent-callback-" + count.incrementAndGet());
-                        t.setDaemon(true);
-                        t.setContextClassLoader(null); // pins no application loader
-                        return t;
-                    }
-                });
+                new SynchronousQueue<Runnable>(), AgentThread.daemonFactory("callback", false));
     }
 }
