@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -229,6 +230,26 @@ class TokenInjectionIT extends AgentTestSupport {
         assertEquals(Collections.singletonList(null), received(api, "/open/orders", "Authorization"));
         assertEquals("{\"order\":42}", api.findAll(postRequestedFor(urlPathEqualTo("/open/orders"))).get(0)
                 .getBodyAsString());
+    }
+
+    static Stream<Jdk> jdks() {
+        return Jdk.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void sendAsyncWaitsForAFirstTokenWithoutHoldingAThreadEvenWithADirectExecutor(Jdk jdk) throws Exception {
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson("token-later", 3600))
+                .withFixedDelay(2000)));
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run("httpclient-async",
+                "--direct-executor", apiUrl("/api/async"));
+
+        assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(List.of("Bearer token-later"), received(api, "/api/async", "Authorization"));
+        // With Runnable::run as its executor the client runs the exchange on the caller: a token fetch waited
+        // for there would hold sendAsync for the endpoint's 2 s.
+        long returned = Long.parseLong(result.linesStarting("SENDASYNC returned after ").get(0).split(" ")[0]);
+        assertTrue(returned < 1000, "sendAsync returned after " + returned + " ms");
     }
 
     /** The HTTP/2 variant must really speak HTTP/2, or its cases would test HTTP/1.1 twice. */

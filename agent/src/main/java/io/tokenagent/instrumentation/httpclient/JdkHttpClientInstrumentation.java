@@ -6,6 +6,7 @@ import io.tokenagent.instrumentation.InstrumentationContext;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -16,8 +17,9 @@ import org.objectweb.asm.Opcodes;
  * request filters on a fresh internal request, so the hook adds the header there, as a "system" header like the
  * client's own Basic authentication: nothing the application holds is changed, and a hop to another URL starts
  * without it. Failing in the filters fails the exchange's future, which is the client's own error path. A second,
- * small hook at {@code sendAsync} takes the application's own header off a request whose rule says
- * {@code overwrite}, since the client lets an application header win over a system one.
+ * small hook at {@code sendAsync} (which {@code send} calls too) waits for a token that is not cached yet without
+ * holding any thread, and takes the application's own header off a request whose rule says {@code overwrite},
+ * since the client lets an application header win over a system one.
  */
 public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
 
@@ -28,6 +30,9 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
     private static final String SEND_ASYNC = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
             + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
             + "Ljava/util/concurrent/CompletableFuture;";
+    private static final String DEFER = "(Ljava/net/http/HttpClient;Ljava/net/http/HttpRequest;"
+            + "Ljava/net/http/HttpResponse$BodyHandler;Ljava/net/http/HttpResponse$PushPromiseHandler;"
+            + "Ljava/util/concurrent/Executor;)Ljava/util/concurrent/CompletableFuture;";
 
     @Override
     public String name() {
@@ -64,20 +69,38 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
                     @Override
                     public void visitCode() {
                         super.visitCode();
-                        super.visitVarInsn(Opcodes.ALOAD, 1);
                         if (filters) {
+                            super.visitVarInsn(Opcodes.ALOAD, 1);
                             super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeExchange",
                                     "(Ljava/net/http/HttpRequest;)V", false);
                         } else {
+                            deferUntilToken();
+                            super.visitVarInsn(Opcodes.ALOAD, 1);
                             super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeSend",
                                     "(Ljava/net/http/HttpRequest;)Ljava/net/http/HttpRequest;", false);
                             super.visitVarInsn(Opcodes.ASTORE, 1);
                         }
                     }
 
+                    /** {@code f = hook.deferUntilToken(this, args...); if (f != null) return f;} */
+                    private void deferUntilToken() {
+                        for (int local = 0; local <= 4; local++) {
+                            super.visitVarInsn(Opcodes.ALOAD, local);
+                        }
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "deferUntilToken", DEFER, false);
+                        super.visitInsn(Opcodes.DUP);
+                        Label sendNow = new Label();
+                        super.visitJumpInsn(Opcodes.IFNULL, sendNow);
+                        super.visitInsn(Opcodes.ARETURN);
+                        super.visitLabel(sendNow);
+                        super.visitFrame(Opcodes.F_SAME1, 0, null, 1,
+                                new Object[] {"java/util/concurrent/CompletableFuture"});
+                        super.visitInsn(Opcodes.POP);
+                    }
+
                     @Override
                     public void visitMaxs(int maxStack, int maxLocals) {
-                        super.visitMaxs(Math.max(maxStack, 1), maxLocals);
+                        super.visitMaxs(Math.max(maxStack, filters ? 1 : 6), maxLocals);
                     }
                 };
             }

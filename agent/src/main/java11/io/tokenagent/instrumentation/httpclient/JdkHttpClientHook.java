@@ -7,9 +7,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Called by the JDK's HTTP client (see {@link JdkHttpClientInstrumentation}). Defined in the platform class
@@ -63,6 +67,51 @@ public final class JdkHttpClientHook {
         } catch (Throwable t) {
             // unreachable in practice: setting a header on the internal builder throws nothing
         }
+    }
+
+    /**
+     * At {@code sendAsync}: when the request's URL is matched and its token is not at hand, returns a future that
+     * sends the request once the token has arrived (the application's future, failing with the
+     * {@code on_failure=fail} error if none can be had). Returns null to let the client send at once, as it does
+     * whenever the token is cached. Without this, the exchange would wait for the fetch in its request filters, on
+     * whatever thread runs them: with an application's direct executor, the caller of {@code sendAsync} or the
+     * client's selector thread.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static CompletableFuture<?> deferUntilToken(final HttpClient client, final HttpRequest request,
+            final HttpResponse.BodyHandler handler, final HttpResponse.PushPromiseHandler pushHandler,
+            Executor executor) {
+        CompletableFuture<String> value;
+        try {
+            URI uri = request.uri();
+            HeaderRule rule = match(uri);
+            if (rule == null || (!rule.overwrite() && request.headers().firstValue(rule.headerName()).isPresent())) {
+                return null;
+            }
+            value = rule.headerValueAsync(uri.getScheme(), uri.getHost(), uri.getPort());
+            if (value.isDone()) {
+                return null;
+            }
+        } catch (Throwable t) {
+            return null;
+        }
+        final CompletableFuture<Object> response = new CompletableFuture<Object>();
+        value.whenComplete((header, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+            } else if (!response.isDone()) { // not cancelled by the application meanwhile
+                // Sent again from the start: the token is cached now, so this time it goes straight through.
+                CompletableFuture<Object> sent = client.sendAsync(request, handler, pushHandler);
+                sent.whenComplete((r, failure) -> {
+                    if (failure != null) {
+                        response.completeExceptionally(failure);
+                    } else {
+                        response.complete(r);
+                    }
+                });
+            }
+        });
+        return response;
     }
 
     /**

@@ -62,6 +62,7 @@ public final class ClientApp {
         long interval = 0;
         long wait = 0;
         boolean systemProxy = false;
+        boolean directExecutor = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--header" -> headers.add(args[++i]);
@@ -74,6 +75,7 @@ public final class ClientApp {
                 case "--system-proxy" -> systemProxy = true;
                 case "--same-request" -> sameRequest = true;
                 case "--wait" -> wait = Long.parseLong(args[++i]);
+                case "--direct-executor" -> directExecutor = true;
                 default -> urls.add(args[i]);
             }
         }
@@ -88,6 +90,9 @@ public final class ClientApp {
         }
         if (systemProxy) {
             builder.proxy(ProxySelector.getDefault());
+        }
+        if (directExecutor) {
+            builder.executor(Runnable::run); // the client's work then runs on the caller and its selector thread
         }
         httpClient = builder.build();
         if (wait > 0) {
@@ -189,13 +194,16 @@ public final class ClientApp {
         HttpResponse<String> response;
         if (client.equals("httpclient-async")) {
             CompletableFuture<HttpResponse<String>> future;
+            long started = System.nanoTime();
             try {
                 future = httpClient.sendAsync(request, HttpResponse.BodyHandlers.ofString());
             } catch (Throwable e) {
                 // sendAsync must report failures through its future, never by throwing
                 return "ERROR thrown-by-sendAsync " + error(e);
             }
+            long returnedMillis = (System.nanoTime() - started) / 1_000_000;
             response = future.get();
+            System.out.println("SENDASYNC returned after " + returnedMillis + " ms");
         } else {
             response = httpClient.send(request, HttpResponse.BodyHandlers.ofString());
         }
