@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One loopback GET, read to the end, with each JDK client. Run twice by {@link RunAll}: in a JVM without the
+ * One loopback GET, read to the end, with each JDK client (HttpClient both ways: {@code send} and {@code sendAsync}). Run twice by {@link RunAll}: in a JVM without the
  * agent ({@code header-by-app}: the application sets the same header itself; {@code unmatched}) and in a JVM with
  * it ({@code header-by-agent}: a matched URL with the token cached; {@code unmatched}). Setup checks that the
  * server sees the header exactly when it should.
@@ -48,7 +48,7 @@ public class RequestBenchmark {
         }
         request = builder.build();
         String expected = mode.equals("unmatched") ? "auth:no" : "auth:yes";
-        for (String body : new String[] {urlConnection(), httpClient()}) {
+        for (String body : new String[] {urlConnection(), httpClient(), httpClientAsync()}) {
             if (!body.equals(expected)) {
                 throw new IllegalStateException(mode + ": the server saw " + body + ", not " + expected
                         + "; is the agent attached as the run intends?");
@@ -70,5 +70,11 @@ public class RequestBenchmark {
     @Benchmark
     public String httpClient() throws Exception {
         return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The asynchronous API: the exchange runs on the client's executor and selector, the caller only joins. */
+    @Benchmark
+    public String httpClientAsync() {
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::body).join();
     }
 }
