@@ -3,6 +3,7 @@ package io.tokenagent.instrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
+import io.tokenagent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Instrumentations {
                 new UrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
                 new ApacheClassicInstrumentation(),
-                new ApacheClassic5Instrumentation());
+                new ApacheClassic5Instrumentation(),
+                new OkHttpInstrumentation());
     }
 }

@@ -1,0 +1,82 @@
+package io.tokenagent.instrumentation.okhttp;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The agent's OkHttp interceptor, added to every call's chain by {@link OkHttpInstrumentation}, twice: first in the
+ * application interceptors, where a token that cannot be had fails the call before it connects or enters OkHttp's
+ * retry loop, and last in the network interceptors, which see every request that leaves (each retry and each
+ * redirect hop, with its own URL). Defined in OkHttp's class loader; uses only API present from 3.12 to 5.x.
+ *
+ * <p>OkHttp runs interceptors on the thread that executes the call: the caller's for {@code execute}, the
+ * dispatcher's executor for {@code enqueue}, never an I/O event loop, so waiting there for a first token is what
+ * the client itself does for DNS and connecting.
+ */
+public final class OkHttpHook implements Interceptor {
+
+    private static final OkHttpHook FIRST = new OkHttpHook();
+    private static final OkHttpHook EACH_HOP = new OkHttpHook();
+
+    private OkHttpHook() {
+    }
+
+    /** The call's application interceptors with the agent's in front. */
+    public static List<Interceptor> withFirst(List<Interceptor> interceptors) {
+        List<Interceptor> all = new ArrayList<Interceptor>(interceptors.size() + 1);
+        all.add(FIRST);
+        all.addAll(interceptors);
+        return all;
+    }
+
+    /** The call's network interceptors with the agent's last, nearest the wire. */
+    public static List<Interceptor> withEachHop(List<Interceptor> interceptors) {
+        List<Interceptor> all = new ArrayList<Interceptor>(interceptors.size() + 1);
+        all.addAll(interceptors);
+        all.add(EACH_HOP);
+        return all;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        HeaderRule rule;
+        Request.Builder changed = null;
+        HttpUrl url;
+        try {
+            url = request.url();
+            if (this == EACH_HOP) {
+                // A follow-up is built from the previous hop's request, the agent's header included.
+                for (String name : TokenAgentBridge.headerNames()) {
+                    for (String value : request.headers(name)) {
+                        if (TokenAgentBridge.isInjectedValue(value)) {
+                            changed = request.newBuilder().removeHeader(name);
+                            break;
+                        }
+                    }
+                }
+                if (changed != null) {
+                    request = changed.build();
+                }
+            }
+            rule = TokenAgentBridge.match(url.scheme(), url.host(), url.port(), url.encodedPath());
+            if (rule == null || (!rule.overwrite() && request.header(rule.headerName()) != null)) {
+                return chain.proceed(request);
+            }
+        } catch (Throwable t) {
+            return chain.proceed(request); // never break a request because of the agent's plumbing
+        }
+        String value = rule.headerValue(url.scheme(), url.host(), url.port());
+        if (value == null) {
+            return chain.proceed(request);
+        }
+        return chain.proceed(request.newBuilder().header(rule.headerName(), value).build());
+    }
+}

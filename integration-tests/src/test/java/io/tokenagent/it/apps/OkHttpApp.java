@@ -1,0 +1,100 @@
+package io.tokenagent.it.apps;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * An application using OkHttp (compiled against 3.12, run against each tested version up to 5.x) that knows
+ * nothing of tokens. Options before the URLs: {@code --header Name:Value}, {@code --threads N}, {@code --enqueue}
+ * (asynchronous calls, whose result comes to a {@link Callback}). Prints {@code STATUS <code> <body>} or
+ * {@code ERROR <exception class>: <message>} per request.
+ */
+public final class OkHttpApp {
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("MAIN started");
+        List<String> headers = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        int threads = 1;
+        boolean enqueue = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--header" -> headers.add(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--enqueue" -> enqueue = true;
+                default -> urls.add(args[i]);
+            }
+        }
+        OkHttpClient client = new OkHttpClient.Builder().build();
+        client.dispatcher().setMaxRequestsPerHost(64);
+        boolean async = enqueue;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (String url : urls) {
+                    String line = async ? enqueue(client, request(url, headers)) : execute(client, request(url, headers));
+                    synchronized (System.out) {
+                        System.out.println(line);
+                    }
+                }
+            });
+            thread.start();
+            started.add(thread);
+        }
+        start.countDown();
+        for (Thread thread : started) {
+            thread.join();
+        }
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    private static Request request(String url, List<String> headers) {
+        Request.Builder builder = new Request.Builder().url(url);
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            builder.header(header.substring(0, colon), header.substring(colon + 1));
+        }
+        return builder.build();
+    }
+
+    private static String execute(OkHttpClient client, Request request) {
+        try (Response response = client.newCall(request).execute()) {
+            return "STATUS " + response.code() + " " + response.body().string();
+        } catch (Exception e) {
+            return "ERROR " + e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    private static String enqueue(OkHttpClient client, Request request) {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        client.newCall(request).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                line.complete("ERROR " + e.getClass().getName() + ": " + e.getMessage());
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) throws IOException {
+                try (Response r = response) {
+                    line.complete("STATUS " + r.code() + " " + r.body().string());
+                }
+            }
+        });
+        return line.join();
+    }
+}
