@@ -1,5 +1,7 @@
 package io.tokenagent.instrumentation;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.HashSet;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
@@ -38,6 +40,22 @@ public final class ClassShape {
             }
         }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return shape;
+    }
+
+    /**
+     * The shape of another class the instrumented code relies on, as the given loader would load it; null when the
+     * loader has no such class.
+     */
+    public static ClassShape ofResource(ClassLoader loader, String internalName) throws IOException {
+        InputStream in = loader.getResourceAsStream(internalName + ".class");
+        if (in == null) {
+            return null;
+        }
+        try {
+            return of(new ClassReader(in));
+        } finally {
+            in.close();
+        }
     }
 
     public boolean hasField(String name, String descriptor) {

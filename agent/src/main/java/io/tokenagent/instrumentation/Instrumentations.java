@@ -3,6 +3,7 @@ package io.tokenagent.instrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
+import io.tokenagent.instrumentation.netty.NettyHttpInstrumentation;
 import io.tokenagent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ public final class Instrumentations {
                 new JdkHttpClientInstrumentation(),
                 new ApacheClassicInstrumentation(),
                 new ApacheClassic5Instrumentation(),
-                new OkHttpInstrumentation());
+                new OkHttpInstrumentation(),
+                new NettyHttpInstrumentation());
     }
 }

@@ -165,6 +165,20 @@ public abstract class AgentTestSupport {
     }
 
     /**
+     * For clients that report errors wrapped in their own types: the application's one response is an error whose
+     * message or causes hold the agent's error for this API's origin and resource, and nothing reached the API.
+     */
+    static String assertFailedClosedWith(AgentJvm.Result result) {
+        assertEquals(1, result.responses().size(), result.toString());
+        String line = result.responses().get(0);
+        assertTrue(line.startsWith("ERROR "), line);
+        assertTrue(line.contains("token-agent: no token for http://127.0.0.1:" + api.port() + " (resource " + RESOURCE),
+                line);
+        assertEquals(0, api.getAllServeEvents().size(), "the request must not go out");
+        return line;
+    }
+
+    /**
      * Checks the application's one response is the agent's fail-closed error, naming the origin and the resource,
      * and that the request never reached the API. Returns the line, for the cause to be checked.
      */

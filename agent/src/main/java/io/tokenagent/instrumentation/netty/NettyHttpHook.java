@@ -1,0 +1,240 @@
+package io.tokenagent.instrumentation.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectEncoder;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
+
+/**
+ * Called first in {@code HttpObjectEncoder.write} (see {@link NettyHttpInstrumentation}) for every message a Netty
+ * HTTP/1.x encoder is asked to write. On a client's request encoder it sets the agent's header on each request as
+ * it leaves, for the URL it goes to. Defined in Netty's class loader; uses API present from Netty 4.1 to 4.2.
+ *
+ * <p>The encoder runs on the channel's event loop, which must never wait. When the request's token is not cached,
+ * the request and whatever the client writes after it on that channel (its body) are held, in order, and written
+ * from the event loop once the token has arrived; if none can be had ({@code on_failure=fail}), their write
+ * promises fail with the agent's error, which each client reports through its own API.
+ */
+public final class NettyHttpHook {
+
+    private static final AttributeKey<Held> HELD = AttributeKey.valueOf("io.tokenagent.held");
+
+    private NettyHttpHook() {
+    }
+
+    /**
+     * @return true when the hook has taken over the message (held, or failed): the encoder must do nothing more
+     */
+    public static boolean write(final HttpObjectEncoder<?> encoder, final ChannelHandlerContext ctx, Object msg,
+            ChannelPromise promise) {
+        if (!(encoder instanceof HttpRequestEncoder)) {
+            return false; // a server's response encoder
+        }
+        Held held = ctx.channel().attr(HELD).get();
+        if (held != null) {
+            held.add(ctx, msg, promise);
+            return true;
+        }
+        if (!(msg instanceof HttpRequest)) {
+            return false;
+        }
+        final HttpRequest request = (HttpRequest) msg;
+        final HeaderRule rule;
+        final Target target;
+        try {
+            removeInjected(request.headers());
+            target = Target.of(ctx, request);
+            rule = target == null ? null : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
+            if (rule == null || (!rule.overwrite() && request.headers().contains(rule.headerName()))) {
+                return false;
+            }
+        } catch (Throwable t) {
+            return false; // never break a request because of the agent's plumbing
+        }
+        CompletableFuture<String> value = rule.headerValueAsync(target.scheme, target.host, target.port);
+        if (value.isDone()) {
+            String header;
+            try {
+                header = value.join();
+            } catch (CompletionException e) {
+                Held failed = new Held(encoder);
+                ctx.channel().attr(HELD).set(failed);
+                failed.add(ctx, msg, promise);
+                failed.fail(ctx, e.getCause() != null ? e.getCause() : e);
+                return true;
+            }
+            setHeader(request, rule, header);
+            return false;
+        }
+        final Held waiting = new Held(encoder);
+        ctx.channel().attr(HELD).set(waiting);
+        waiting.add(ctx, msg, promise);
+        value.whenComplete(new BiConsumer<String, Throwable>() {
+            @Override
+            public void accept(final String header, final Throwable failure) {
+                ctx.executor().execute(new Runnable() {
+                    @Override
+                    public void run() {
+                        if (failure != null) {
+                            waiting.fail(ctx, failure);
+                        } else {
+                            setHeader(request, rule, header);
+                            waiting.release(ctx);
+                        }
+                    }
+                });
+            }
+        });
+        return true;
+    }
+
+    private static void setHeader(HttpRequest request, HeaderRule rule, String value) {
+        if (value != null) {
+            request.headers().set(rule.headerName(), value); // replaces any of that name: never twice
+        }
+    }
+
+    /** A request reused for a redirect hop may still carry the header the agent set for the previous URL. */
+    private static void removeInjected(HttpHeaders headers) {
+        for (String name : TokenAgentBridge.headerNames()) {
+            for (String value : headers.getAll(name)) {
+                if (TokenAgentBridge.isInjectedValue(value)) {
+                    headers.remove(name);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Writes held on one channel behind a request that waits for its token. Touched on its event loop only. */
+    private static final class Held {
+        private final HttpObjectEncoder<?> encoder;
+        private final List<Object> messages = new ArrayList<Object>();
+        private final List<ChannelPromise> promises = new ArrayList<ChannelPromise>();
+        /** Set once the request has failed: the rest of its messages fail with it. */
+        private IOException failure;
+
+        Held(HttpObjectEncoder<?> encoder) {
+            this.encoder = encoder;
+        }
+
+        void add(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (failure == null) {
+                messages.add(msg);
+                promises.add(promise);
+                return;
+            }
+            ReferenceCountUtil.release(msg);
+            promise.tryFailure(failure);
+            if (msg instanceof LastHttpContent) {
+                ctx.channel().attr(HELD).set(null); // the failed request is over: the channel is free again
+            }
+        }
+
+        /** Writes everything held, in order, through the encoder, now that the request has its header. */
+        void release(ChannelHandlerContext ctx) {
+            ctx.channel().attr(HELD).set(null);
+            for (int i = 0; i < messages.size(); i++) {
+                try {
+                    encoder.write(ctx, messages.get(i), promises.get(i));
+                } catch (Throwable t) {
+                    promises.get(i).tryFailure(t);
+                }
+            }
+            ctx.flush();
+        }
+
+        void fail(ChannelHandlerContext ctx, Throwable cause) {
+            failure = cause instanceof IOException ? (IOException) cause
+                    : new IOException("token-agent: " + cause, cause);
+            boolean complete = false;
+            for (int i = 0; i < messages.size(); i++) {
+                Object msg = messages.get(i);
+                complete |= msg instanceof LastHttpContent;
+                ReferenceCountUtil.release(msg);
+                promises.get(i).tryFailure(failure);
+            }
+            messages.clear();
+            promises.clear();
+            if (complete) {
+                ctx.channel().attr(HELD).set(null);
+            }
+            // Not every client watches the write's outcome (Reactor Netty 1.2+ under WebClient waits for the
+            // response); all of them fail the exchange on a channel's exception.
+            ctx.fireExceptionCaught(failure);
+        }
+    }
+
+    /** Where a request goes: from its absolute URI (through a proxy), else its Host header and the channel. */
+    private static final class Target {
+        final String scheme;
+        final String host;
+        final int port;
+        final String path;
+
+        private Target(String scheme, String host, int port, String path) {
+            this.scheme = scheme;
+            this.host = host;
+            this.port = port;
+            this.path = path;
+        }
+
+        static Target of(ChannelHandlerContext ctx, HttpRequest request) {
+            String uri = request.uri();
+            if (!uri.startsWith("/")) {
+                if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+                    URI absolute = URI.create(uri);
+                    return new Target(absolute.getScheme(), absolute.getHost(), absolute.getPort(),
+                            absolute.getRawPath());
+                }
+                return null; // "*" or a CONNECT's authority: no URL to match
+            }
+            int end = uri.length();
+            for (int i = 0; i < uri.length(); i++) {
+                char c = uri.charAt(i);
+                if (c == '?' || c == '#') {
+                    end = i;
+                    break;
+                }
+            }
+            String scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+            String authority = request.headers().get("Host");
+            String host;
+            int port = -1;
+            if (authority != null && !authority.isEmpty()) {
+                int colon = authority.lastIndexOf(':');
+                if (colon > authority.lastIndexOf(']')) {
+                    host = authority.substring(0, colon);
+                    port = Integer.parseInt(authority.substring(colon + 1));
+                } else {
+                    host = authority;
+                }
+            } else {
+                SocketAddress remote = ctx.channel().remoteAddress();
+                if (!(remote instanceof InetSocketAddress)) {
+                    return null;
+                }
+                host = ((InetSocketAddress) remote).getHostString();
+                port = ((InetSocketAddress) remote).getPort();
+            }
+            return new Target(scheme, host, port, uri.substring(0, end));
+        }
+    }
+}

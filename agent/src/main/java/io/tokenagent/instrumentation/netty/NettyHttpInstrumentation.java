@@ -1,0 +1,113 @@
+package io.tokenagent.instrumentation.netty;
+
+import io.tokenagent.instrumentation.ClassShape;
+import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.InstrumentationContext;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * HTTP/1.x clients built on Netty 4.1 and 4.2: Reactor Netty (and so Spring's WebClient), Vert.x and
+ * AsyncHttpClient. Each request such a client sends, first attempt, retry or redirect hop, passes its channel's
+ * {@code HttpRequestEncoder} as an {@code HttpRequest} with its final headers, just before it leaves: the one place
+ * that sees every request with the origin it really goes to, whichever client built it. The rewrite makes
+ * {@code HttpObjectEncoder.write} ask {@link NettyHttpHook} first; Netty versions that do not declare that method
+ * (before 4.1.9x) get it added, calling the inherited one. Netty 4.0 is left alone.
+ */
+public final class NettyHttpInstrumentation implements ClientInstrumentation {
+
+    private static final String TARGET = "io/netty/handler/codec/http/HttpObjectEncoder";
+    private static final String SUPER = "io/netty/handler/codec/MessageToMessageEncoder";
+    private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
+            + "Lio/netty/channel/ChannelPromise;)V";
+    private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttpHook";
+    private static final String HOOK_WRITE = "(Lio/netty/handler/codec/http/HttpObjectEncoder;"
+            + "Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Lio/netty/channel/ChannelPromise;)Z";
+
+    @Override
+    public String name() {
+        return "netty-http";
+    }
+
+    @Override
+    public String[] targetClasses() {
+        return new String[] {TARGET};
+    }
+
+    @Override
+    public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
+            byte[] classfile) throws Exception {
+        ClassReader reader = new ClassReader(classfile);
+        if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(loader)) {
+            return null;
+        }
+        final boolean declared = ClassShape.of(reader).hasMethod("write", WRITE);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                if (!"write".equals(name) || !WRITE.equals(descriptor)) {
+                    return mv;
+                }
+                return new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitCode() {
+                        super.visitCode();
+                        returnIfHookTookIt(mv, true);
+                    }
+
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        super.visitMaxs(Math.max(maxStack, 4), maxLocals);
+                    }
+                };
+            }
+
+            @Override
+            public void visitEnd() {
+                if (!declared) {
+                    // public void write(ctx, msg, promise) { if (hook.write(this, ...)) return; super.write(...); }
+                    MethodVisitor mv = super.visitMethod(Opcodes.ACC_PUBLIC, "write", WRITE, null,
+                            new String[] {"java/lang/Exception"});
+                    mv.visitCode();
+                    returnIfHookTookIt(mv, false);
+                    for (int local = 0; local <= 3; local++) {
+                        mv.visitVarInsn(Opcodes.ALOAD, local);
+                    }
+                    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, SUPER, "write", WRITE, false);
+                    mv.visitInsn(Opcodes.RETURN);
+                    mv.visitMaxs(4, 4);
+                    mv.visitEnd();
+                }
+                super.visitEnd();
+            }
+        }, 0);
+        context.defineHook(HOOK.replace('/', '.'), loader, null);
+        return writer.toByteArray();
+    }
+
+    /** {@code if (NettyHttpHook.write(this, ctx, msg, promise)) return;} at the start of a method. */
+    private static void returnIfHookTookIt(MethodVisitor mv, boolean frameBeforeOriginalCode) {
+        for (int local = 0; local <= 3; local++) {
+            mv.visitVarInsn(Opcodes.ALOAD, local);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "write", HOOK_WRITE, false);
+        Label write = new Label();
+        mv.visitJumpInsn(Opcodes.IFEQ, write);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(write);
+        mv.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+    }
+
+    /** Netty 4.0's API differs (no {@code HttpRequest.uri()}); its clients are not supported. */
+    private static boolean isNetty41OrLater(ClassLoader loader) throws Exception {
+        ClassShape request = ClassShape.ofResource(loader, "io/netty/handler/codec/http/HttpRequest");
+        return request != null && request.hasMethod("uri", "()Ljava/lang/String;");
+    }
+}
