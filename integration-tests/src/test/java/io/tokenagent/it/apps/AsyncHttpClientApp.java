@@ -1,0 +1,117 @@
+package io.tokenagent.it.apps;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.asynchttpclient.AsyncCompletionHandler;
+import org.asynchttpclient.AsyncHttpClient;
+import org.asynchttpclient.BoundRequestBuilder;
+import org.asynchttpclient.Dsl;
+import org.asynchttpclient.Response;
+
+/**
+ * An application using AsyncHttpClient (compiled against 2.1, run against each tested version) with one I/O
+ * thread, that knows nothing of tokens. Options before the URLs: {@code --header Name:Value}, {@code --threads N}
+ * (that many of each request at once), {@code --handler} (results through an {@code AsyncCompletionHandler}
+ * rather than the returned future). With {@code --from-event-loop URL}, that URL is requested first, and the others
+ * are sent from its completion handler, on the client's I/O thread, all at once; each result then also says, as
+ * {@code DONE <url>}, the order they completed in. Prints {@code STATUS <code> <body>} or
+ * {@code ERROR <exception class>: <message> <- <cause's message>...}.
+ */
+public final class AsyncHttpClientApp {
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("MAIN started");
+        List<String> headers = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        int threads = 1;
+        boolean handler = false;
+        String first = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--header" -> headers.add(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--handler" -> handler = true;
+                case "--from-event-loop" -> first = args[++i];
+                default -> urls.add(args[i]);
+            }
+        }
+        try (AsyncHttpClient client = Dsl.asyncHttpClient(Dsl.config().setFollowRedirect(true).setIoThreadsCount(1))) {
+            List<CompletableFuture<String>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                for (String url : urls) {
+                    results.add(new CompletableFuture<>());
+                }
+            }
+            boolean viaHandler = handler;
+            int copies = threads;
+            Runnable send = () -> {
+                for (int t = 0; t < copies; t++) {
+                    for (int i = 0; i < urls.size(); i++) {
+                        String url = urls.get(i);
+                        CompletableFuture<String> result = results.get(t * urls.size() + i);
+                        send(client, url, headers, viaHandler).whenComplete((line, e) -> {
+                            synchronized (System.out) {
+                                System.out.println("DONE " + url);
+                            }
+                            result.complete(line);
+                        });
+                    }
+                }
+            };
+            if (first != null) {
+                client.prepareGet(first).execute(new AsyncCompletionHandler<Response>() {
+                    @Override
+                    public Response onCompleted(Response response) {
+                        System.out.println("ISSUED on " + Thread.currentThread().getName());
+                        send.run();
+                        return response;
+                    }
+                });
+            } else {
+                send.run();
+            }
+            for (CompletableFuture<String> result : results) {
+                System.out.println(result.get());
+            }
+        }
+    }
+
+    private static CompletableFuture<String> send(AsyncHttpClient client, String url, List<String> headers,
+            boolean viaHandler) {
+        BoundRequestBuilder request = client.prepareGet(url);
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            request.setHeader(header.substring(0, colon), header.substring(colon + 1));
+        }
+        if (!viaHandler) {
+            return request.execute().toCompletableFuture().handle((response, e) -> e == null
+                    ? "STATUS " + response.getStatusCode() + " " + response.getResponseBody() : error(e));
+        }
+        CompletableFuture<String> line = new CompletableFuture<>();
+        request.execute(new AsyncCompletionHandler<Response>() {
+            @Override
+            public Response onCompleted(Response response) {
+                line.complete("STATUS " + response.getStatusCode() + " " + response.getResponseBody());
+                return response;
+            }
+
+            @Override
+            public void onThrowable(Throwable t) {
+                line.complete(error(t));
+            }
+        });
+        return line;
+    }
+
+    private static String error(Throwable e) {
+        if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        StringBuilder text = new StringBuilder("ERROR " + e.getClass().getName() + ": " + e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            text.append(" <- ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+}
