@@ -1,6 +1,7 @@
 package io.tokenagent.instrumentation;
 
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
+import io.tokenagent.instrumentation.apache.v5.ApacheAsync5Instrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
 import io.tokenagent.instrumentation.netty.NettyHttpInstrumentation;
@@ -24,6 +25,7 @@ public final class Instrumentations {
                 new JdkHttpClientInstrumentation(),
                 new ApacheClassicInstrumentation(),
                 new ApacheClassic5Instrumentation(),
+                new ApacheAsync5Instrumentation(),
                 new OkHttpInstrumentation(),
                 new NettyHttpInstrumentation());
     }

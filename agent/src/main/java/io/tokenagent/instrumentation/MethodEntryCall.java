@@ -3,12 +3,14 @@ package io.tokenagent.instrumentation;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
  * The most common rewrite: a method's first act becomes a call to a static hook method with some of the method's
- * reference arguments. Nothing else in the class changes.
+ * reference arguments (and, for a hook that may take the call over, a return when it did). Nothing else in the
+ * class changes.
  */
 public final class MethodEntryCall {
 
@@ -19,8 +21,23 @@ public final class MethodEntryCall {
      * @param locals the local variable slots passed to the hook, in order (slot 1 is the first argument of an
      *     instance method); all must hold references
      */
-    public static byte[] insert(ClassReader reader, final String method, final String descriptor,
-            final String hookOwner, final String hookMethod, final String hookDescriptor, final int... locals) {
+    public static byte[] insert(ClassReader reader, String method, String descriptor, String hookOwner,
+            String hookMethod, String hookDescriptor, int... locals) {
+        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, false, locals);
+    }
+
+    /**
+     * The same for a {@code void} method and a hook returning {@code boolean}: when the hook returns true (it has
+     * taken the call over), the method returns at once.
+     */
+    public static byte[] insertReturningIfTrue(ClassReader reader, String method, String descriptor,
+            String hookOwner, String hookMethod, String hookDescriptor, int... locals) {
+        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, true, locals);
+    }
+
+    private static byte[] rewrite(ClassReader reader, final String method, final String descriptor,
+            final String hookOwner, final String hookMethod, final String hookDescriptor, final boolean returnIfTrue,
+            final int... locals) {
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
@@ -38,6 +55,13 @@ public final class MethodEntryCall {
                             super.visitVarInsn(Opcodes.ALOAD, local);
                         }
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, hookOwner, hookMethod, hookDescriptor, false);
+                        if (returnIfTrue) {
+                            Label proceed = new Label();
+                            super.visitJumpInsn(Opcodes.IFEQ, proceed);
+                            super.visitInsn(Opcodes.RETURN);
+                            super.visitLabel(proceed);
+                            super.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+                        }
                     }
 
                     @Override

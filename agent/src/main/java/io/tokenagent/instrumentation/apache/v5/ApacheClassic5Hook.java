@@ -7,6 +7,7 @@ import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
 
 /**
  * Called by Apache HttpClient 5's classic {@code MainClientExec.execute} for every request it sends (each retry and
@@ -47,7 +48,7 @@ public final class ApacheClassic5Hook {
     }
 
     /** The request target's path: {@code getPath()} is the raw path and query. */
-    private static String path(String pathAndQuery) {
+    static String path(String pathAndQuery) {
         if (pathAndQuery == null) {
             return null;
         }
@@ -56,7 +57,7 @@ public final class ApacheClassic5Hook {
     }
 
     /** Takes off a header the agent put on this request object for an earlier attempt to another URL. */
-    private static void removeInjected(ClassicHttpRequest request) {
+    static void removeInjected(HttpRequest request) {
         for (String name : TokenAgentBridge.headerNames()) {
             for (Header header : request.getHeaders(name)) {
                 if (TokenAgentBridge.isInjectedValue(header.getValue())) {

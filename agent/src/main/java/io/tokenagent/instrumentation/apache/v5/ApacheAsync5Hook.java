@@ -1,0 +1,87 @@
+package io.tokenagent.instrumentation.apache.v5;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+
+/**
+ * Called first by Apache HttpClient 5's async main exec handlers (HTTP/1.1 and HTTP/2) for every request they send,
+ * each retry and redirect hop included. Those run on the caller's thread for a first attempt and on an I/O reactor
+ * thread for later hops, neither of which may wait: a request whose token is not cached goes on, through the same
+ * handler, once the token has arrived; a failure goes to the exchange's callback, which fails the application's
+ * {@code Future} and calls its {@code FutureCallback.failed}. Defined in the client's loader beside
+ * {@link ApacheClassic5Hook}, whose helpers it shares; uses only API present from 5.0 to 5.6.
+ */
+public final class ApacheAsync5Hook {
+
+    private ApacheAsync5Hook() {
+    }
+
+    /** @return true when the hook has taken the request over: the handler must return at once */
+    public static boolean deferred(final AsyncExecChainHandler handler, final HttpRequest request,
+            final AsyncEntityProducer entityProducer, final AsyncExecChain.Scope scope, final AsyncExecChain chain,
+            final AsyncExecCallback callback) {
+        final HeaderRule rule;
+        String scheme;
+        String host;
+        int port;
+        try {
+            ApacheClassic5Hook.removeInjected(request);
+            HttpHost target = scope.route.getTargetHost();
+            scheme = target.getSchemeName();
+            host = target.getHostName();
+            port = target.getPort();
+            rule = TokenAgentBridge.match(scheme, host, port, ApacheClassic5Hook.path(request.getPath()));
+            if (rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName()))) {
+                return false;
+            }
+        } catch (Throwable t) {
+            return false; // never break a request because of the agent's plumbing
+        }
+        CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
+        if (value.isDone()) {
+            try {
+                setHeader(request, rule, value.join());
+                return false;
+            } catch (CompletionException e) {
+                callback.failed(asException(e.getCause()));
+                return true;
+            }
+        }
+        value.whenComplete(new BiConsumer<String, Throwable>() {
+            @Override
+            public void accept(String header, Throwable failure) {
+                if (failure != null) {
+                    callback.failed(asException(failure));
+                    return;
+                }
+                setHeader(request, rule, header);
+                try {
+                    handler.execute(request, entityProducer, scope, chain, callback); // now goes straight through
+                } catch (Exception e) {
+                    callback.failed(e);
+                }
+            }
+        });
+        return true;
+    }
+
+    private static void setHeader(HttpRequest request, HeaderRule rule, String value) {
+        if (value != null) {
+            request.setHeader(rule.headerName(), value); // replaces any of that name: never twice
+        }
+    }
+
+    private static Exception asException(Throwable failure) {
+        return failure instanceof Exception ? (Exception) failure : new IOException("token-agent: " + failure, failure);
+    }
+}
