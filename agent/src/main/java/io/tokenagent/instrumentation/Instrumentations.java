@@ -4,6 +4,7 @@ import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheAsync5Instrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
+import io.tokenagent.instrumentation.jetty.JettyInstrumentation;
 import io.tokenagent.instrumentation.netty.NettyHttpInstrumentation;
 import io.tokenagent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
@@ -27,6 +28,7 @@ public final class Instrumentations {
                 new ApacheClassic5Instrumentation(),
                 new ApacheAsync5Instrumentation(),
                 new OkHttpInstrumentation(),
-                new NettyHttpInstrumentation());
+                new NettyHttpInstrumentation(),
+                new JettyInstrumentation());
     }
 }

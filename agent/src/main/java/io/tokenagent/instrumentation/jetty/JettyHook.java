@@ -1,0 +1,213 @@
+package io.tokenagent.instrumentation.jetty;
+
+import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.TokenAgentBridge;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Called first by Jetty's {@code HttpDestination.send} (see {@link JettyInstrumentation}) for every request the
+ * client sends, each redirect hop and authentication retry included, before it is queued for a connection. Jetty's
+ * API is asynchronous (its blocking {@code send()} waits on a listener) and redirects are sent from its I/O
+ * threads, so no thread waits here: a request whose token is not cached is sent on, through the same method, once
+ * the token has arrived; a failure aborts the request, which Jetty reports to its listeners and as the
+ * {@code ExecutionException} of the blocking {@code send()}.
+ *
+ * <p>One hook for Jetty 9.4 to 12, whose request and header APIs differ in types but not in names: it calls them
+ * reflectively, through methods looked up once per class loader (each loader holds its own copy of this class).
+ */
+public final class JettyHook {
+
+    private static volatile Api api;
+
+    private JettyHook() {
+    }
+
+    /** Jetty 9.4 to 11: {@code HttpDestination.send(HttpRequest, List<ResponseListener>)}. */
+    public static boolean deferred(Object destination, Object request, Object listeners) {
+        return deferred(destination, request, listeners, true);
+    }
+
+    /** Jetty 12: {@code HttpDestination.send(HttpRequest)}. */
+    public static boolean deferred(Object destination, Object request) {
+        return deferred(destination, request, null, false);
+    }
+
+    private static boolean deferred(final Object destination, final Object request, final Object listeners,
+            boolean withListeners) {
+        final Api jetty;
+        final HeaderRule rule;
+        String scheme;
+        String host;
+        int port;
+        try {
+            jetty = api(destination, request, withListeners);
+            jetty.removeInjected(request);
+            scheme = (String) jetty.getScheme.invoke(request);
+            host = (String) jetty.getHost.invoke(request);
+            port = (Integer) jetty.getPort.invoke(request);
+            rule = TokenAgentBridge.match(scheme, host, port, (String) jetty.getPath.invoke(request));
+            if (rule == null || (!rule.overwrite() && !jetty.values(request, rule.headerName()).isEmpty())) {
+                return false;
+            }
+        } catch (Throwable t) {
+            return false; // never break a request because of the agent's plumbing
+        }
+        CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
+        if (value.isDone()) {
+            try {
+                jetty.set(request, rule.headerName(), value.join());
+            } catch (CompletionException e) {
+                jetty.abort(request, e.getCause());
+            }
+            return false; // sent as usual; an aborted request fails with the agent's error before it leaves
+        }
+        value.whenComplete(new BiConsumer<String, Throwable>() {
+            @Override
+            public void accept(String header, Throwable failure) {
+                if (failure != null) {
+                    jetty.abort(request, failure);
+                } else {
+                    jetty.set(request, rule.headerName(), header);
+                }
+                try {
+                    jetty.resend(destination, request, listeners);
+                } catch (Throwable t) {
+                    jetty.abort(request, t);
+                }
+            }
+        });
+        return true;
+    }
+
+    private static Api api(Object destination, Object request, boolean withListeners) throws Exception {
+        Api found = api;
+        if (found == null) {
+            found = new Api(destination, request, withListeners);
+            api = found;
+        }
+        return found;
+    }
+
+    /** The Jetty methods the hook uses, for the version in this class loader. */
+    private static final class Api {
+        final Method getScheme;
+        final Method getHost;
+        final Method getPort;
+        final Method getPath;
+        final Method getHeaders;
+        final Method getValuesList;
+        final Method abort;
+        /** 9.4 to 11: {@code Request.header(name, value)}, which adds, or removes all of a name for null. */
+        final Method header;
+        /** 12: {@code Request.headers(Consumer<HttpFields.Mutable>)}, with the mutable fields' own methods. */
+        final Method headers;
+        final Method mutableRemove;
+        final Method mutablePut;
+        final Method send;
+
+        Api(Object destination, Object request, boolean withListeners) throws Exception {
+            ClassLoader loader = request.getClass().getClassLoader();
+            Class<?> requestApi = withListeners ? Class.forName("org.eclipse.jetty.client.api.Request", false, loader)
+                    : Class.forName("org.eclipse.jetty.client.Request", false, loader);
+            Class<?> fields = Class.forName("org.eclipse.jetty.http.HttpFields", false, loader);
+            getScheme = requestApi.getMethod("getScheme");
+            getHost = requestApi.getMethod("getHost");
+            getPort = requestApi.getMethod("getPort");
+            getPath = requestApi.getMethod("getPath");
+            getHeaders = requestApi.getMethod("getHeaders");
+            getValuesList = fields.getMethod("getValuesList", String.class);
+            abort = requestApi.getMethod("abort", Throwable.class);
+            if (withListeners) {
+                header = requestApi.getMethod("header", String.class, String.class);
+                headers = null;
+                mutableRemove = null;
+                mutablePut = null;
+            } else {
+                Class<?> mutable = Class.forName("org.eclipse.jetty.http.HttpFields$Mutable", false, loader);
+                header = null;
+                headers = requestApi.getMethod("headers", Consumer.class);
+                mutableRemove = mutable.getMethod("remove", String.class);
+                mutablePut = mutable.getMethod("put", String.class, String.class);
+            }
+            Class<?> destinationClass = destination.getClass();
+            while (!destinationClass.getSimpleName().equals("HttpDestination")) {
+                destinationClass = destinationClass.getSuperclass();
+            }
+            Class<?> requestClass = request.getClass();
+            while (!requestClass.getSimpleName().equals("HttpRequest")) {
+                requestClass = requestClass.getSuperclass();
+            }
+            send = withListeners ? destinationClass.getDeclaredMethod("send", requestClass, List.class)
+                    : destinationClass.getDeclaredMethod("send", requestClass);
+            send.setAccessible(true);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<String> values(Object request, String name) throws Exception {
+            return (List<String>) getValuesList.invoke(getHeaders.invoke(request), name);
+        }
+
+        /** Takes off a header the agent put on a request copied from an earlier hop's (Jetty copies headers). */
+        void removeInjected(Object request) throws Exception {
+            for (String name : TokenAgentBridge.headerNames()) {
+                for (String value : values(request, name)) {
+                    if (TokenAgentBridge.isInjectedValue(value)) {
+                        set(request, name, null);
+                        break;
+                    }
+                }
+            }
+        }
+
+        /** Replaces every header of that name with the value (none for null): never twice. */
+        void set(Object request, final String name, final String value) {
+            try {
+                if (header != null) {
+                    header.invoke(request, name, null);
+                    if (value != null) {
+                        header.invoke(request, name, value);
+                    }
+                    return;
+                }
+                headers.invoke(request, new Consumer<Object>() {
+                    @Override
+                    public void accept(Object mutable) {
+                        try {
+                            mutableRemove.invoke(mutable, name);
+                            if (value != null) {
+                                mutablePut.invoke(mutable, name, value);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException("token-agent: cannot set " + name + " on a Jetty request", e);
+            }
+        }
+
+        void abort(Object request, Throwable failure) {
+            try {
+                abort.invoke(request, failure instanceof IOException ? failure
+                        : new IOException("token-agent: " + failure, failure));
+            } catch (Exception e) {
+                // the request then goes on without the header: nothing else can be done from here
+            }
+        }
+
+        void resend(Object destination, Object request, Object listeners) throws Exception {
+            if (listeners != null) {
+                send.invoke(destination, request, listeners);
+            } else {
+                send.invoke(destination, request);
+            }
+        }
+    }
+}
