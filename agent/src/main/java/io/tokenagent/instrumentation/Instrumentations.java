@@ -1,5 +1,6 @@
 package io.tokenagent.instrumentation;
 
+import io.tokenagent.instrumentation.apache.v4.ApacheAsync4Instrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheAsync5Instrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
@@ -25,6 +26,7 @@ public final class Instrumentations {
                 new UrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
                 new ApacheClassicInstrumentation(),
+                new ApacheAsync4Instrumentation(),
                 new ApacheClassic5Instrumentation(),
                 new ApacheAsync5Instrumentation(),
                 new OkHttpInstrumentation(),

@@ -23,7 +23,7 @@ public final class MethodEntryCall {
      */
     public static byte[] insert(ClassReader reader, String method, String descriptor, String hookOwner,
             String hookMethod, String hookDescriptor, int... locals) {
-        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, false, locals);
+        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, (String) null, locals);
     }
 
     /**
@@ -32,11 +32,23 @@ public final class MethodEntryCall {
      */
     public static byte[] insertReturningIfTrue(ClassReader reader, String method, String descriptor,
             String hookOwner, String hookMethod, String hookDescriptor, int... locals) {
-        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, true, locals);
+        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, RETURN_IF_TRUE, locals);
     }
 
+    /**
+     * The same for a method returning a reference and a hook returning one of that type ({@code returnType}, an
+     * internal name): when the hook returns non-null (it has taken the call over), the method returns that.
+     */
+    public static byte[] insertReturningIfNonNull(ClassReader reader, String method, String descriptor,
+            String hookOwner, String hookMethod, String hookDescriptor, String returnType, int... locals) {
+        return rewrite(reader, method, descriptor, hookOwner, hookMethod, hookDescriptor, returnType, locals);
+    }
+
+    private static final String RETURN_IF_TRUE = "Z";
+
+    /** @param returnWhen null: always go on; {@code "Z"}: return if true; a type: return the hook's result if non-null */
     private static byte[] rewrite(ClassReader reader, final String method, final String descriptor,
-            final String hookOwner, final String hookMethod, final String hookDescriptor, final boolean returnIfTrue,
+            final String hookOwner, final String hookMethod, final String hookDescriptor, final String returnWhen,
             final int... locals) {
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -55,18 +67,26 @@ public final class MethodEntryCall {
                             super.visitVarInsn(Opcodes.ALOAD, local);
                         }
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, hookOwner, hookMethod, hookDescriptor, false);
-                        if (returnIfTrue) {
+                        if (RETURN_IF_TRUE.equals(returnWhen)) {
                             Label proceed = new Label();
                             super.visitJumpInsn(Opcodes.IFEQ, proceed);
                             super.visitInsn(Opcodes.RETURN);
                             super.visitLabel(proceed);
                             super.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+                        } else if (returnWhen != null) {
+                            super.visitInsn(Opcodes.DUP);
+                            Label proceed = new Label();
+                            super.visitJumpInsn(Opcodes.IFNULL, proceed);
+                            super.visitInsn(Opcodes.ARETURN);
+                            super.visitLabel(proceed);
+                            super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {returnWhen});
+                            super.visitInsn(Opcodes.POP);
                         }
                     }
 
                     @Override
                     public void visitMaxs(int maxStack, int maxLocals) {
-                        super.visitMaxs(Math.max(maxStack, locals.length), maxLocals);
+                        super.visitMaxs(Math.max(maxStack, Math.max(locals.length, 2)), maxLocals);
                     }
                 };
             }

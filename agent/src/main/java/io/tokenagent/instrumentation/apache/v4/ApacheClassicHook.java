@@ -50,7 +50,7 @@ public final class ApacheClassicHook {
     }
 
     /** Takes off a header the agent put on this request object for an earlier attempt to another URL. */
-    private static void removeInjected(HttpRequestWrapper request) {
+    static void removeInjected(HttpRequestWrapper request) {
         for (String name : TokenAgentBridge.headerNames()) {
             for (Header header : request.getHeaders(name)) {
                 if (TokenAgentBridge.isInjectedValue(header.getValue())) {
