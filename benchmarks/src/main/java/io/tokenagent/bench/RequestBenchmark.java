@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One loopback GET, read to the end, with each JDK client (HttpClient both ways: {@code send} and {@code sendAsync}). Run twice by {@link RunAll}: in a JVM without the
+ * One loopback GET, read to the end, with each JDK client (HttpClient both ways: {@code send} and
+ * {@code sendAsync}) and one event-loop client (Reactor Netty). Run twice by {@link RunAll}: in a JVM without the
  * agent ({@code header-by-app}: the application sets the same header itself; {@code unmatched}) and in a JVM with
  * it ({@code header-by-agent}: a matched URL with the token cached; {@code unmatched}). Setup checks that the
  * server sees the header exactly when it should.
@@ -35,6 +36,7 @@ public class RequestBenchmark {
     private String appHeader;
     private HttpClient client;
     private HttpRequest request;
+    private reactor.netty.http.client.HttpClient reactorClient;
 
     @Setup
     public void setUp() throws Exception {
@@ -47,8 +49,12 @@ public class RequestBenchmark {
             builder.header("Authorization", appHeader);
         }
         request = builder.build();
+        reactorClient = reactor.netty.http.client.HttpClient.create();
+        if (appHeader != null) {
+            reactorClient = reactorClient.headers(h -> h.set("Authorization", appHeader));
+        }
         String expected = mode.equals("unmatched") ? "auth:no" : "auth:yes";
-        for (String body : new String[] {urlConnection(), httpClient(), httpClientAsync()}) {
+        for (String body : new String[] {urlConnection(), httpClient(), httpClientAsync(), reactorNetty()}) {
             if (!body.equals(expected)) {
                 throw new IllegalStateException(mode + ": the server saw " + body + ", not " + expected
                         + "; is the agent attached as the run intends?");
@@ -70,6 +76,15 @@ public class RequestBenchmark {
     @Benchmark
     public String httpClient() throws Exception {
         return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * An event-loop client (Reactor Netty, under Spring's WebClient): the agent's header is set by its hook in
+     * Netty's request encoder, on the event loop; the caller only waits for the result.
+     */
+    @Benchmark
+    public String reactorNetty() {
+        return reactorClient.get().uri(url).responseSingle((response, body) -> body.asString()).block();
     }
 
     /** The asynchronous API: the exchange runs on the client's executor and selector, the caller only joins. */

@@ -38,7 +38,7 @@ public final class RunAll {
                         "unmatched");
                 Map<String, Double> agent = jmh(servers, agentJar, RequestBenchmark.class, quick, "header-by-agent",
                         "unmatched");
-                for (String client : List.of("urlConnection", "httpClient", "httpClientAsync")) {
+                for (String client : List.of("urlConnection", "httpClient", "httpClientAsync", "reactorNetty")) {
                     summary.add(ratio("matched  " + client, plain.get(client + " header-by-app"),
                             agent.get(client + " header-by-agent"), "app sets the header", "agent sets it"));
                     summary.add(ratio("unmatched " + client, plain.get(client + " unmatched"),
