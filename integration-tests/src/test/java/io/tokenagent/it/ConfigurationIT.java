@@ -244,15 +244,16 @@ class ConfigurationIT extends AgentTestSupport {
     @MethodSource("jdks")
     void aFailedRefreshKeepsServingTheCurrentTokenUntilItExpires(Jdk jdk) throws Exception {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("stale").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson(tokenJson("token-six", 6))).willSetStateTo("down"));
+                .willReturn(okJson(tokenJson("token-eight", 8))).willSetStateTo("down"));
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("stale").whenScenarioStateIs("down")
                 .willReturn(aResponse().withStatus(500).withBody("{\"error\":\"down\"}")));
-        // requests over ~4.4 s of a 6 s token: the refresh (due about half-way) fails, the token is still valid
+        // requests over ~4.4 s of an 8 s token: the refresh (due about half-way) fails, the token is still valid
+        // (with ~2 s to spare for a slow JVM start: its lifetime counts from when the stub was made)
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run("urlconnection", "--repeat", "12",
                 "--interval", "400", apiUrl("/api/stale"));
 
         assertEquals(Collections.nCopies(12, "STATUS 200 ok"), result.responses(), result.toString());
-        assertEquals(Collections.nCopies(12, "Bearer token-six"), received(api, "/api/stale", "Authorization"));
+        assertEquals(Collections.nCopies(12, "Bearer token-eight"), received(api, "/api/stale", "Authorization"));
         assertTrue(tokenCalls() >= 2, "a refresh was attempted before expiry: " + tokenCalls() + " calls");
     }
 }

@@ -15,76 +15,30 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reactor Netty's HttpClient 1.0 to 1.3, and Spring's WebClient on it (Spring 5.3, 6.2, 7.0), on each JDK. */
-class ReactorNettyIT extends AgentTestSupport {
+class ReactorNettyIT extends ClientContract {
 
-    private static final String APP = "io.tokenagent.it.apps.ReactorNettyApp";
-
-    static Stream<Arguments> versions() {
-        return Jdk.all().stream().flatMap(jdk -> Stream.of("reactor-netty-1.0.0", "reactor-netty-1.3.8")
-                .map(v -> Arguments.of(jdk, v)));
+    @Override
+    List<String> versions() {
+        return List.of("reactor-netty-1.0.0", "reactor-netty-1.3.8");
     }
 
-    static Stream<Arguments> springVersions() {
+    @Override
+    String appFor(String version) {
+        return "io.tokenagent.it.apps.ReactorNettyApp";
+    }
+
+    Stream<Arguments> springVersions() {
         return Jdk.all().stream().flatMap(jdk -> Stream.of("webflux-5.3.39", "webflux-6.2.19", "webflux-7.0.10")
                 .map(v -> Arguments.of(jdk, v)));
     }
 
-    private static AgentJvm app(Jdk jdk, String version, String agentArgs) {
-        return onClient(jdk, version).agentArgs(agentArgs).mainClass(APP);
+    @Override
+    List<Mode> modes() {
+        return List.of(Mode.of("java.io.IOException"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("versions")
-    void matchedUrlsOnlyAndEveryRedirectHopOnItsOwnUrl(Jdk jdk, String version) throws Exception {
-        tokenEndpointGives("token-reactor", 3600);
-        api.stubFor(get(urlPathEqualTo("/api/to-other")).willReturn(aResponse().withStatus(302)
-                .withHeader("Location", otherUrl("/landing"))));
-        other.stubFor(get(urlPathEqualTo("/start")).willReturn(aResponse().withStatus(302)
-                .withHeader("Location", apiUrl("/api/target"))));
-        api.stubFor(get(urlPathEqualTo("/api/to-public")).willReturn(aResponse().withStatus(302)
-                .withHeader("Location", apiUrl("/public/page"))));
-        AgentJvm.Result result = app(jdk, version, ruleFor("/api", "header=X-Api-Token", "prefix=")).run(
-                apiUrl("/api/orders"), apiUrl("/other"), apiUrl("/api/to-other"), otherUrl("/start"),
-                apiUrl("/api/to-public"));
-
-        assertEquals(Collections.nCopies(5, "STATUS 200 ok"), result.responses(), result.toString());
-        assertEquals(List.of("token-reactor"), received(api, "/api/orders", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(api, "/other", "X-Api-Token"));
-        assertEquals(List.of("token-reactor"), received(api, "/api/to-other", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(other, "/landing", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(other, "/start", "X-Api-Token"));
-        assertEquals(List.of("token-reactor"), received(api, "/api/target", "X-Api-Token"));
-        assertEquals(List.of("token-reactor"), received(api, "/api/to-public", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(api, "/public/page", "X-Api-Token"));
-        assertEquals(1, tokenCalls());
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("versions")
-    void theApplicationsHeaderIsKeptUnlessOverwrite(Jdk jdk, String version) throws Exception {
-        tokenEndpointGives("token-reactor", 3600);
-        app(jdk, version, ruleFor("/api")).run("--header", "Authorization:Basic eHl6", apiUrl("/api/kept"));
-        app(jdk, version, ruleFor("/api", "overwrite=true")).run("--header", "Authorization:Basic eHl6",
-                apiUrl("/api/replaced"));
-
-        assertEquals(List.of("Basic eHl6"), received(api, "/api/kept", "Authorization"));
-        assertEquals(List.of("Bearer token-reactor"), received(api, "/api/replaced", "Authorization"));
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("versions")
-    void concurrentFirstRequestsCauseOneTokenFetch(Jdk jdk, String version) throws Exception {
-        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson("token-shared", 3600))
-                .withFixedDelay(300)));
-        AgentJvm.Result result = app(jdk, version, ruleFor("/api")).run("--threads", "20", apiUrl("/api/data"));
-
-        assertEquals(Collections.nCopies(20, "STATUS 200 ok"), result.responses(), result.toString());
-        assertEquals(Collections.nCopies(20, "Bearer token-shared"), received(api, "/api/data", "Authorization"));
-        assertEquals(1, tokenCalls());
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("versions")
+    @MethodSource("jdkAndVersion")
     void theEventLoopKeepsServingWhileAFirstTokenIsFetched(Jdk jdk, String version) throws Exception {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson("token-later", 3600))
                 .withFixedDelay(1500)));
@@ -98,19 +52,6 @@ class ReactorNettyIT extends AgentTestSupport {
                 result.toString());
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(api, "/public/fast", "Authorization"));
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("versions")
-    void failClosedAsTheMonosErrorAndProceedWithout(Jdk jdk, String version) throws Exception {
-        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(400).withBody(
-                "{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}")));
-        String line = assertFailedClosedWith(app(jdk, version, ruleFor("/api")).run(apiUrl("/api/data")));
-        assertTrue(line.contains("HTTP 400 invalid_request: Identity not found"), line);
-
-        AgentJvm.Result proceed = app(jdk, version, ruleFor("/api", "on_failure=proceed")).run(apiUrl("/api/data"));
-        assertEquals(List.of("STATUS 200 ok"), proceed.responses(), proceed.toString());
-        assertEquals(Collections.singletonList(null), received(api, "/api/data", "Authorization"));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -3,6 +3,7 @@ package io.tokenagent.it.apps;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
@@ -27,20 +28,12 @@ public final class Apache5AsyncApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        List<String> headers = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        int threads = 1;
-        boolean handler = false;
-        String first = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--header" -> headers.add(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--handler" -> handler = true;
-                case "--from-event-loop" -> first = args[++i];
-                default -> urls.add(args[i]);
-            }
-        }
+        AppSupport options = AppSupport.parse(args, Set.of("--handler"), Set.of("--from-event-loop"));
+        List<String> headers = options.headers;
+        List<String> urls = options.urls;
+        int threads = options.threads;
+        boolean handler = options.has("--handler");
+        String first = options.value("--from-event-loop");
         try (CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build()).build()) {
             client.start();
@@ -136,11 +129,7 @@ public final class Apache5AsyncApp {
         return line;
     }
 
-    private static String error(Throwable e) {
-        StringBuilder text = new StringBuilder("ERROR " + e.getClass().getName() + ": " + e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getMessage());
-        }
-        return text.toString();
+    static String error(Throwable e) {
+        return AppSupport.describe(e);
     }
 }

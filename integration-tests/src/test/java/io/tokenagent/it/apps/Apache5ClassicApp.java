@@ -2,7 +2,6 @@ package io.tokenagent.it.apps;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -29,29 +28,7 @@ public final class Apache5ClassicApp {
             }
         }
         try (CloseableHttpClient client = HttpClients.custom().setConnectionManager(pool()).build()) {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Thread> started = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    for (String url : urls) {
-                        String line = send(client, url, headers);
-                        synchronized (System.out) {
-                            System.out.println(line);
-                        }
-                    }
-                });
-                thread.start();
-                started.add(thread);
-            }
-            start.countDown();
-            for (Thread thread : started) {
-                thread.join();
-            }
+            AppSupport.sendOnThreads(threads, urls, url -> send(client, url, headers));
         }
     }
 

@@ -2,7 +2,6 @@ package io.tokenagent.it.apps;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
 import org.apache.http.impl.client.CloseableHttpClient;
@@ -29,29 +28,7 @@ public final class ApacheClassicApp {
             }
         }
         try (CloseableHttpClient client = HttpClients.custom().setMaxConnTotal(64).setMaxConnPerRoute(64).build()) {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Thread> started = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    for (String url : urls) {
-                        String line = send(client, url, headers);
-                        synchronized (System.out) {
-                            System.out.println(line);
-                        }
-                    }
-                });
-                thread.start();
-                started.add(thread);
-            }
-            start.countDown();
-            for (Thread thread : started) {
-                thread.join();
-            }
+            AppSupport.sendOnThreads(threads, urls, url -> send(client, url, headers));
         }
     }
 

@@ -2,6 +2,7 @@ package io.tokenagent.it.apps;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.asynchttpclient.AsyncCompletionHandler;
 import org.asynchttpclient.AsyncHttpClient;
@@ -22,20 +23,12 @@ public final class AsyncHttpClientApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        List<String> headers = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        int threads = 1;
-        boolean handler = false;
-        String first = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--header" -> headers.add(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--handler" -> handler = true;
-                case "--from-event-loop" -> first = args[++i];
-                default -> urls.add(args[i]);
-            }
-        }
+        AppSupport options = AppSupport.parse(args, Set.of("--handler"), Set.of("--from-event-loop"));
+        List<String> headers = options.headers;
+        List<String> urls = options.urls;
+        int threads = options.threads;
+        boolean handler = options.has("--handler");
+        String first = options.value("--from-event-loop");
         try (AsyncHttpClient client = Dsl.asyncHttpClient(Dsl.config().setFollowRedirect(true).setIoThreadsCount(1))) {
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -104,14 +97,7 @@ public final class AsyncHttpClientApp {
         return line;
     }
 
-    private static String error(Throwable e) {
-        if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        StringBuilder text = new StringBuilder("ERROR " + e.getClass().getName() + ": " + e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getMessage());
-        }
-        return text.toString();
+    static String error(Throwable e) {
+        return AppSupport.describe(e);
     }
 }

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -24,18 +25,11 @@ public final class JettyApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        List<String> headers = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        int threads = 1;
-        boolean async = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--header" -> headers.add(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--async" -> async = true;
-                default -> urls.add(args[i]);
-            }
-        }
+        AppSupport options = AppSupport.parse(args, Set.of("--async"), Set.of());
+        List<String> headers = options.headers;
+        List<String> urls = options.urls;
+        int threads = options.threads;
+        boolean async = options.has("--async");
         Class<?> clientClass = Class.forName("org.eclipse.jetty.client.HttpClient");
         Object client = clientClass.getConstructor().newInstance();
         clientClass.getMethod("setFollowRedirects", boolean.class).invoke(client, true);
@@ -116,12 +110,8 @@ public final class JettyApp {
         return line;
     }
 
-    private static String error(Throwable e) {
-        StringBuilder text = new StringBuilder("ERROR " + e.getClass().getName() + ": " + e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getMessage());
-        }
-        return text.toString();
+    static String error(Throwable e) {
+        return AppSupport.describe(e);
     }
 
     private static boolean present(String name) {

@@ -1,10 +1,9 @@
 package io.tokenagent.it.apps;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.OkHttpClient;
@@ -21,44 +20,15 @@ public final class OkHttpApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        List<String> headers = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        int threads = 1;
-        boolean enqueue = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--header" -> headers.add(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--enqueue" -> enqueue = true;
-                default -> urls.add(args[i]);
-            }
-        }
+        AppSupport options = AppSupport.parse(args, Set.of("--enqueue"), Set.of());
+        List<String> headers = options.headers;
+        List<String> urls = options.urls;
+        int threads = options.threads;
+        boolean enqueue = options.has("--enqueue");
         OkHttpClient client = new OkHttpClient.Builder().build();
         client.dispatcher().setMaxRequestsPerHost(64);
-        boolean async = enqueue;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> started = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (String url : urls) {
-                    String line = async ? enqueue(client, request(url, headers)) : execute(client, request(url, headers));
-                    synchronized (System.out) {
-                        System.out.println(line);
-                    }
-                }
-            });
-            thread.start();
-            started.add(thread);
-        }
-        start.countDown();
-        for (Thread thread : started) {
-            thread.join();
-        }
+        AppSupport.sendOnThreads(threads, urls, url -> enqueue ? enqueue(client, request(url, headers))
+                : execute(client, request(url, headers)));
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
     }

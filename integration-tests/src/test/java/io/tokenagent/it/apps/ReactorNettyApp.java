@@ -3,8 +3,8 @@ package io.tokenagent.it.apps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.LoopResources;
@@ -20,18 +20,11 @@ public final class ReactorNettyApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        List<String> headers = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        int threads = 1;
-        boolean fromEventLoop = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--header" -> headers.add(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--from-event-loop" -> fromEventLoop = true;
-                default -> urls.add(args[i]);
-            }
-        }
+        AppSupport options = AppSupport.parse(args, Set.of("--from-event-loop"), Set.of());
+        List<String> headers = options.headers;
+        List<String> urls = options.urls;
+        int threads = options.threads;
+        boolean fromEventLoop = options.has("--from-event-loop");
         HttpClient client = HttpClient.create().followRedirect(true).headers(h -> {
             for (String header : headers) {
                 int colon = header.indexOf(':');
@@ -64,29 +57,7 @@ public final class ReactorNettyApp {
             loop.dispose();
             return;
         }
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> started = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (String url : urls) {
-                    String line = get(client, url).block(Duration.ofSeconds(30));
-                    synchronized (System.out) {
-                        System.out.println(line);
-                    }
-                }
-            });
-            thread.start();
-            started.add(thread);
-        }
-        start.countDown();
-        for (Thread thread : started) {
-            thread.join();
-        }
+        AppSupport.sendOnThreads(threads, urls, url -> get(client, url).block(Duration.ofSeconds(30)));
     }
 
     static Mono<String> get(HttpClient client, String url) {
@@ -96,10 +67,6 @@ public final class ReactorNettyApp {
     }
 
     static String error(Throwable e) {
-        StringBuilder text = new StringBuilder("ERROR " + e.getClass().getName() + ": " + e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getMessage());
-        }
-        return text.toString();
+        return AppSupport.describe(e);
     }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,20 +26,12 @@ public final class VertxApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        List<String> headers = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        int threads = 1;
-        boolean webClient = false;
-        boolean fromEventLoop = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--header" -> headers.add(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--webclient" -> webClient = true;
-                case "--from-event-loop" -> fromEventLoop = true;
-                default -> urls.add(args[i]);
-            }
-        }
+        AppSupport options = AppSupport.parse(args, Set.of("--from-event-loop", "--webclient"), Set.of());
+        List<String> headers = options.headers;
+        List<String> urls = options.urls;
+        int threads = options.threads;
+        boolean fromEventLoop = options.has("--from-event-loop");
+        boolean webClient = options.has("--webclient");
         Vertx vertx = Vertx.vertx();
         // Vert.x 5 returns a subtype here: called by name so one compiled application runs on both.
         HttpClient client = (HttpClient) Vertx.class.getMethod("createHttpClient", HttpClientOptions.class)
@@ -102,11 +95,7 @@ public final class VertxApp {
         return request.send().map(response -> "STATUS " + response.statusCode() + " " + response.bodyAsString());
     }
 
-    private static String error(Throwable e) {
-        StringBuilder text = new StringBuilder("ERROR " + e.getClass().getName() + ": " + e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getMessage());
-        }
-        return text.toString();
+    static String error(Throwable e) {
+        return AppSupport.describe(e);
     }
 }
