@@ -54,3 +54,4 @@ class ApacheAsyncIT extends ClientContract {
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(other, "/fast", "Authorization"));
     }
+}

@@ -46,3 +46,4 @@ class AsyncHttpClientIT extends ClientContract {
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(api, "/public/fast", "Authorization"));
     }
+}

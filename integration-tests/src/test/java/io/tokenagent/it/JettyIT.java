@@ -48,3 +48,4 @@ class JettyIT extends ClientContract {
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(other, "/fast", "Authorization"));
     }
+}

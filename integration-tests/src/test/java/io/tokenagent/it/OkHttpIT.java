@@ -1,9 +1,12 @@
 package io.tokenagent.it;
 
-
 import java.util.List;
 
-/** OkHttp 3.12 to 5.x, {@code execute} and {@code enqueue}, at the ends of each major version's range, on each JDK. */
+/**
+ * OkHttp 3.12 to 5.x, {@code execute} and {@code enqueue}, at the ends of each major version's range, on each JDK.
+ * (Whether a redeployed web application's loader is collected is shown with Apache HttpClient: OkHttp's own Okio
+ * watchdog thread keeps its loader for a minute, with or without the agent.)
+ */
 class OkHttpIT extends ClientContract {
 
     @Override
@@ -20,9 +23,4 @@ class OkHttpIT extends ClientContract {
     List<Mode> modes() {
         return List.of(Mode.of("java.io.IOException"), Mode.of("java.io.IOException", "--enqueue"));
     }
-
-    /**
-     * In a web application's own loader. (Whether a redeployed one is collected is shown with Apache HttpClient:
-     * OkHttp's own Okio watchdog thread keeps its loader for a minute, with or without the agent.)
-     */
 }

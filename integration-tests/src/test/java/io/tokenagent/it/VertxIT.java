@@ -49,3 +49,4 @@ class VertxIT extends ClientContract {
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(api, "/public/fast", "Authorization"));
     }
+}
