@@ -1,6 +1,11 @@
 package io.tokenagent.bridge;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Puts the bridge ({@code io.tokenagent.bootstrap}) into the boot class loader and the hooks that instrumented
@@ -41,12 +46,34 @@ public final class BootBridge {
 
     /**
      * Defines one of the agent's own classes (a hook) in the given loader, null for the boot loader: beside the
-     * instrumented classes that call it. A hook may reference only what that loader sees, and the bridge.
+     * instrumented classes that call it. A hook may reference only what that loader sees, and the bridge. Its
+     * nested and anonymous classes go into the same loader: left to be found through the loader's parents (the
+     * agent jar on the system class path), they would sit in another runtime package, where a web application's
+     * own loader gets an {@code IllegalAccessError} at the first call.
      */
     public Class<?> defineHook(String className, ClassLoader loader) throws Exception {
-        return definer.define(className,
-                BootClassDefiner.read(BootBridge.class.getClassLoader(), className.replace('.', '/') + ".class"),
-                loader);
+        byte[] classfile = BootClassDefiner.read(BootBridge.class.getClassLoader(),
+                className.replace('.', '/') + ".class");
+        Class<?> hook = definer.define(className, classfile, loader);
+        for (String nested : nestedClasses(className, classfile)) {
+            defineHook(nested, loader);
+        }
+        return hook;
+    }
+
+    /** The classes declared inside this one (its InnerClasses attribute also names outer and used classes). */
+    private static List<String> nestedClasses(String className, byte[] classfile) {
+        final String prefix = className.replace('.', '/') + "$";
+        final List<String> nested = new ArrayList<String>();
+        new ClassReader(classfile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public void visitInnerClass(String name, String outerName, String innerName, int access) {
+                if (name.startsWith(prefix) && name.indexOf('$', prefix.length()) < 0) {
+                    nested.add(name.replace('/', '.'));
+                }
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return nested;
     }
 
     /**
