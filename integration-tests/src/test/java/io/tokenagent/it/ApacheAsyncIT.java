@@ -1,5 +1,6 @@
 package io.tokenagent.it;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -53,5 +54,22 @@ class ApacheAsyncIT extends ClientContract {
                 result.toString());
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(other, "/fast", "Authorization"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("jdkAndVersion")
+    void aRedirectIntoARuleWaitsForItsFirstTokenOffTheReactor(Jdk jdk, String version) throws Exception {
+        // The first hop is unmatched, so the exchange starts at once; its redirect reaches the rule's URL while the
+        // token is still being fetched, on the reactor thread, which must not wait: the hop goes out on arrival.
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson("token-hop", 3600))
+                .withFixedDelay(1500)));
+        other.stubFor(get(urlPathEqualTo("/start")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", apiUrl("/api/target"))));
+        AgentJvm.Result result = app(jdk, version, ruleFor("/api")).run(otherUrl("/start"));
+
+        assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(Collections.singletonList(null), received(other, "/start", "Authorization"));
+        assertEquals(List.of("Bearer token-hop"), received(api, "/api/target", "Authorization"));
+        assertEquals(1, tokenCalls());
     }
 }

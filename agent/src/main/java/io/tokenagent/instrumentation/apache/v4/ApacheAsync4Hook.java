@@ -3,6 +3,8 @@ package io.tokenagent.instrumentation.apache.v4;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,9 +14,12 @@ import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.client.protocol.HttpClientContext;
+import org.apache.http.conn.routing.HttpRoute;
 import org.apache.http.concurrent.BasicFuture;
 import org.apache.http.concurrent.FutureCallback;
+import org.apache.http.nio.NHttpClientConnection;
 import org.apache.http.nio.client.HttpAsyncClient;
+import org.apache.http.nio.protocol.HttpAsyncClientExchangeHandler;
 import org.apache.http.nio.protocol.HttpAsyncRequestProducer;
 import org.apache.http.nio.protocol.HttpAsyncResponseConsumer;
 import org.apache.http.protocol.HttpContext;
@@ -89,12 +94,83 @@ public final class ApacheAsync4Hook {
     }
 
     /**
+     * Where {@code DefaultClientExchangeHandlerImpl.responseCompleted} sends the next hop of an exchange (a redirect,
+     * an authentication retry), on the reactor thread: at once when no rule matches the hop or its token is at hand,
+     * else once the token has arrived, from the thread that completes it. The hop's request then meets
+     * {@link #beforeSend} with its token (or its {@code on_failure=fail} error) ready.
+     *
+     * @param connection the exchange's connection when it carries the hop, whose output is requested; null when the
+     *     hop needs a connection of its own, which is requested from the handler
+     */
+    public static void nextHop(final NHttpClientConnection connection, final HttpAsyncClientExchangeHandler handler,
+            HttpRequestWrapper request, HttpRoute route) throws IOException {
+        CompletableFuture<String> value = null;
+        try {
+            HttpHost target = route.getTargetHost();
+            HeaderRule rule = TokenAgentBridge.match(target.getSchemeName(), target.getHostName(), target.getPort(),
+                    request.getURI().getRawPath());
+            if (rule != null && (rule.overwrite() || !request.containsHeader(rule.headerName()))) {
+                value = rule.headerValueAsync(target.getSchemeName(), target.getHostName(), target.getPort());
+            }
+        } catch (Throwable t) {
+            value = null; // the hop goes on as without the agent; beforeSend decides about its header
+        }
+        if (value == null || value.isDone()) {
+            sendHop(connection, handler);
+            return;
+        }
+        value.whenComplete(new BiConsumer<String, Throwable>() {
+            @Override
+            public void accept(String header, Throwable failure) {
+                try {
+                    sendHop(connection, handler);
+                } catch (Exception e) {
+                    handler.failed(e); // as the reactor thread's exception would have
+                }
+            }
+        });
+    }
+
+    private static void sendHop(NHttpClientConnection connection, HttpAsyncClientExchangeHandler handler)
+            throws IOException {
+        if (connection != null) {
+            connection.requestOutput();
+            return;
+        }
+        try {
+            requestConnection(handler.getClass()).invoke(handler);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw cause instanceof IOException ? (IOException) cause : new IOException(cause);
+        } catch (IllegalAccessException e) {
+            throw new IOException("token-agent: cannot start the next hop", e);
+        }
+    }
+
+    /** {@code AbstractClientExchangeHandler.requestConnection()}: package-private, so found by reflection. */
+    private static Method requestConnection(Class<?> type) throws IOException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Method method = c.getDeclaredMethod("requestConnection");
+                method.setAccessible(true);
+                return method;
+            } catch (NoSuchMethodException notHere) {
+                // its superclass declares it
+            }
+        }
+        throw new IOException("token-agent: no requestConnection() in " + type.getName());
+    }
+
+    /**
      * At each request {@code MainClientExec.generateRequest} returns, on the reactor thread: the agent's header
      * on it if and only if its URL is matched.
      *
-     * @throws IOException the {@code on_failure=fail} error; or, for a redirect hop to a URL whose token is not
-     *     cached (one of another rule: the first hop's token was made ready by {@link #deferred}), an error saying
-     *     so, since the reactor thread cannot wait for the fetch that has just started
+     * @throws IOException the {@code on_failure=fail} error; or, should a hop reach the reactor without its token
+     *     ready (the client version's hop start was not rewritten), an error saying so, since the reactor thread
+     *     cannot wait for the fetch that has just started
      */
     public static HttpRequest beforeSend(HttpRequest request, HttpClientContext context) throws IOException {
         if (!(request instanceof HttpRequestWrapper)) {
@@ -126,7 +202,7 @@ public final class ApacheAsync4Hook {
         if (!value.isDone()) {
             throw new IOException("token-agent: no token at hand for " + scheme + "://" + host
                     + (port == -1 ? "" : ":" + port) + " on the client's I/O thread, which must not wait for it "
-                    + "(a redirect to another rule's URL); it is being fetched for the next request");
+                    + "(a redirect hop); it is being fetched for the next request");
         }
         String header;
         try {
