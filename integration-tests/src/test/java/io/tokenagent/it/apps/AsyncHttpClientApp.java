@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import org.asynchttpclient.AsyncCompletionHandler;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.BoundRequestBuilder;
+import org.asynchttpclient.DefaultAsyncHttpClientConfig;
 import org.asynchttpclient.Dsl;
 import org.asynchttpclient.Response;
 
@@ -29,7 +30,8 @@ public final class AsyncHttpClientApp {
         int threads = options.threads;
         boolean handler = options.has("--handler");
         String first = options.value("--from-event-loop");
-        try (AsyncHttpClient client = Dsl.asyncHttpClient(Dsl.config().setFollowRedirect(true).setIoThreadsCount(1))) {
+        try (AsyncHttpClient client = Dsl.asyncHttpClient(withoutShutdownQuietPeriod(
+                Dsl.config().setFollowRedirect(true).setIoThreadsCount(1)))) {
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 for (String url : urls) {
@@ -99,5 +101,20 @@ public final class AsyncHttpClientApp {
 
     static String error(Throwable e) {
         return AppSupport.describe(e);
+    }
+
+    /**
+     * Netty's 2 s of quiet before the client's event loop stops, which every test would wait out at close, off:
+     * an int of milliseconds before 3.0, a Duration since (called by name, compiled against 2.1).
+     */
+    private static DefaultAsyncHttpClientConfig.Builder withoutShutdownQuietPeriod(
+            DefaultAsyncHttpClientConfig.Builder config) throws ReflectiveOperationException {
+        try {
+            config.getClass().getMethod("setShutdownQuietPeriod", int.class).invoke(config, 0);
+        } catch (NoSuchMethodException since30) {
+            config.getClass().getMethod("setShutdownQuietPeriod", java.time.Duration.class)
+                    .invoke(config, java.time.Duration.ZERO);
+        }
+        return config;
     }
 }

@@ -72,7 +72,11 @@ public final class VertxApp {
         for (CompletableFuture<String> result : results) {
             System.out.println(result.join());
         }
-        vertx.close();
+        // Closed before main returns, as a container stops an application before it drops the loader: Vert.x's
+        // event loops are not daemon threads, and a closed loader cannot load the classes their shutdown needs.
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        vertx.close().onComplete(done -> closed.complete(null));
+        closed.join();
     }
 
     private static Future<String> viaHttpClient(HttpClient client, String url, List<String> headers) {
