@@ -1,8 +1,6 @@
 package io.tokenagent.instrumentation;
 
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -50,16 +48,10 @@ public final class MethodEntryCall {
     private static byte[] rewrite(ClassReader reader, final String method, final String descriptor,
             final String hookOwner, final String hookMethod, final String hookDescriptor, final String returnWhen,
             final int... locals) {
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return new MethodRewrite(method, descriptor) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String desc, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
-                if (!method.equals(name) || !descriptor.equals(desc)) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
+            protected MethodVisitor rewrite(MethodVisitor body) {
+                return new MethodVisitor(Opcodes.ASM9, body) {
                     @Override
                     public void visitCode() {
                         super.visitCode();
@@ -90,7 +82,6 @@ public final class MethodEntryCall {
                     }
                 };
             }
-        }, 0);
-        return writer.toByteArray();
+        }.applyTo(reader);
     }
 }

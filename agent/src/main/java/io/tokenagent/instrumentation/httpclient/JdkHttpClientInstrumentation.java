@@ -3,9 +3,8 @@ package io.tokenagent.instrumentation.httpclient;
 import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -56,16 +55,10 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
                 || !context.defineHook(HOOK.replace('/', '.'), loader, "java.net.http", "jdk.internal.net.http")) {
             return null;
         }
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return new MethodRewrite(method, descriptor) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String desc, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
-                if (!method.equals(name) || !descriptor.equals(desc)) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
+            protected MethodVisitor rewrite(MethodVisitor body) {
+                return new MethodVisitor(Opcodes.ASM9, body) {
                     @Override
                     public void visitCode() {
                         super.visitCode();
@@ -104,7 +97,6 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
                     }
                 };
             }
-        }, 0);
-        return writer.toByteArray();
+        }.applyTo(reader);
     }
 }

@@ -3,9 +3,9 @@ package io.tokenagent.instrumentation.netty;
 import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -46,16 +46,10 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
             return null;
         }
         final boolean declared = ClassShape.of(reader).hasMethod("write", WRITE);
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        byte[] result = new MethodRewrite("write", WRITE) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!"write".equals(name) || !WRITE.equals(descriptor)) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
+            protected MethodVisitor rewrite(MethodVisitor body) {
+                return new MethodVisitor(Opcodes.ASM9, body) {
                     @Override
                     public void visitCode() {
                         super.visitCode();
@@ -70,10 +64,10 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
             }
 
             @Override
-            public void visitEnd() {
+            protected void addMethods(ClassVisitor out) {
                 if (!declared) {
                     // public void write(ctx, msg, promise) { if (hook.write(this, ...)) return; super.write(...); }
-                    MethodVisitor mv = super.visitMethod(Opcodes.ACC_PUBLIC, "write", WRITE, null,
+                    MethodVisitor mv = out.visitMethod(Opcodes.ACC_PUBLIC, "write", WRITE, null,
                             new String[] {"java/lang/Exception"});
                     mv.visitCode();
                     returnIfHookTookIt(mv, false);
@@ -85,11 +79,10 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
                     mv.visitMaxs(4, 4);
                     mv.visitEnd();
                 }
-                super.visitEnd();
             }
-        }, 0);
+        }.applyTo(reader);
         context.defineHook(HOOK.replace('/', '.'), loader, null);
-        return writer.toByteArray();
+        return result;
     }
 
     /** {@code if (NettyHttpHook.write(this, ctx, msg, promise)) return;} at the start of a method. */

@@ -2,9 +2,8 @@ package io.tokenagent.instrumentation.okhttp;
 
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -44,16 +43,15 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
         }
         ClassReader reader = new ClassReader(classfile);
         final int[] rewritten = new int[1];
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        byte[] result = new MethodRewrite(null, "()Lokhttp3/Response;") {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!isChainMethod(name) || !descriptor.equals("()Lokhttp3/Response;")) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
+            protected boolean rewrites(String name, String descriptor) {
+                return isChainMethod(name) && descriptor.equals("()Lokhttp3/Response;");
+            }
+
+            @Override
+            protected MethodVisitor rewrite(MethodVisitor body) {
+                return new MethodVisitor(Opcodes.ASM9, body) {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String method, String desc,
                             boolean isInterface) {
@@ -70,12 +68,12 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
                     }
                 };
             }
-        }, 0);
+        }.applyTo(reader);
         if (rewritten[0] != 3) {
             return null; // not the chain this instrumentation knows: leave the version alone
         }
         context.defineHook(HOOK.replace('/', '.'), loader, null);
-        return writer.toByteArray();
+        return result;
     }
 
     private static boolean isChainMethod(String name) {

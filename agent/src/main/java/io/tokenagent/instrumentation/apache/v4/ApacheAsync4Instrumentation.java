@@ -4,9 +4,8 @@ import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
+import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -84,16 +83,10 @@ public final class ApacheAsync4Instrumentation implements ClientInstrumentation 
      * the next hop, become {@code hook.nextHop(connection or null, this, getCurrentRequest(), getRoute())}.
      */
     private static byte[] startNextHopThroughHook(ClassReader reader) {
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return new MethodRewrite("responseCompleted", "()V") {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!"responseCompleted".equals(name) || !"()V".equals(descriptor)) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
+            protected MethodVisitor rewrite(MethodVisitor body) {
+                return new MethodVisitor(Opcodes.ASM9, body) {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
                             boolean isInterface) {
@@ -128,22 +121,15 @@ public final class ApacheAsync4Instrumentation implements ClientInstrumentation 
                     }
                 };
             }
-        }, 0);
-        return writer.toByteArray();
+        }.applyTo(reader);
     }
 
     /** Every {@code return request;} of {@code generateRequest} becomes {@code return hook.beforeSend(request);}. */
     private static byte[] passReturnedRequestThroughHook(ClassReader reader) {
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return new MethodRewrite("generateRequest", GENERATE) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!"generateRequest".equals(name) || !GENERATE.equals(descriptor)) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
+            protected MethodVisitor rewrite(MethodVisitor body) {
+                return new MethodVisitor(Opcodes.ASM9, body) {
                     @Override
                     public void visitInsn(int opcode) {
                         if (opcode == Opcodes.ARETURN) {
@@ -164,7 +150,6 @@ public final class ApacheAsync4Instrumentation implements ClientInstrumentation 
                     }
                 };
             }
-        }, 0);
-        return writer.toByteArray();
+        }.applyTo(reader);
     }
 }
