@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** AsyncHttpClient 2.1 to 2.12, and 3.0, returned futures and completion handlers, on each JDK. */
+/**
+ * AsyncHttpClient 2.1 to 2.12, and 3.0, returned futures and completion handlers, on each JDK; and 2.0, which the
+ * agent does not support, left working as it was.
+ */
 class AsyncHttpClientIT extends ClientContract {
 
     @Override
@@ -45,5 +48,23 @@ class AsyncHttpClientIT extends ClientContract {
                 result.toString());
         assertEquals(List.of("Bearer token-later"), received(api, "/api/slow", "Authorization"));
         assertEquals(Collections.singletonList(null), received(api, "/public/fast", "Authorization"));
+    }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.tokenagent.it.Jdk#all")
+    void aVersionTheAgentDoesNotSupportIsLeftAloneAndKeepsWorking(Jdk jdk) throws Exception {
+        // AsyncHttpClient 2.0 sits on Netty 4.0, whose request API the hook does not fit: the agent must leave it
+        // as it is (one debug line) rather than break it. Its requests then go out as without the agent.
+        tokenEndpointGives("token-unused", 3600);
+        AgentJvm.Result result = onClient(jdk, "ahc-2.0.39").agentArgs(ruleFor("/api", "log_level=debug"))
+                .mainClass(appFor("ahc-2.0.39")).run(apiUrl("/api/old"), apiUrl("/public/old"));
+
+        assertEquals(List.of("STATUS 200 ok", "STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(1, result.stderrLines().stream()
+                .filter(l -> l.contains("netty-http: left io/netty/handler/codec/http/HttpObjectEncoder as it is")).count(),
+                result.toString());
+        assertTrue(result.stderrLines().stream().noneMatch(l -> l.startsWith("token-agent: WARN") || l.startsWith("token-agent: ERROR")
+                || l.contains("Exception")),
+                result.toString());
+        assertEquals(Collections.singletonList(null), received(api, "/api/old", "Authorization"));
     }
 }
