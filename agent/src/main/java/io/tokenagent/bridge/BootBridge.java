@@ -49,16 +49,23 @@ public final class BootBridge {
      * instrumented classes that call it. A hook may reference only what that loader sees, and the bridge. Its
      * nested and anonymous classes go into the same loader: left to be found through the loader's parents (the
      * agent jar on the system class path), they would sit in another runtime package, where a web application's
-     * own loader gets an {@code IllegalAccessError} at the first call.
+     * own loader gets an {@code IllegalAccessError} at the first call. Under the loader's definer lock, so
+     * that a hook found defined has its nested classes defined too.
      */
     public Class<?> defineHook(String className, ClassLoader loader) throws Exception {
-        byte[] classfile = BootClassDefiner.read(BootBridge.class.getClassLoader(),
-                className.replace('.', '/') + ".class");
-        Class<?> hook = definer.define(className, classfile, loader);
-        for (String nested : nestedClasses(className, classfile)) {
-            defineHook(nested, loader);
+        synchronized (definer.lockFor(loader)) {
+            Class<?> known = definer.definedIn(className, loader); // with its nested classes
+            if (known != null) {
+                return known;
+            }
+            byte[] classfile = BootClassDefiner.read(BootBridge.class.getClassLoader(),
+                    className.replace('.', '/') + ".class");
+            Class<?> hook = definer.define(className, classfile, loader);
+            for (String nested : nestedClasses(className, classfile)) {
+                defineHook(nested, loader);
+            }
+            return hook;
         }
-        return hook;
     }
 
     /** The classes declared inside this one (its InnerClasses attribute also names outer and used classes). */

@@ -60,18 +60,44 @@ public final class BootClassDefiner {
      * Defines the class in the loader (null: the boot loader) unless this definer already did; returns it either
      * way. Records what it defined rather than asking the loader, which could find a copy on the class path.
      */
-    public synchronized Class<?> define(String className, byte[] classfile, ClassLoader loader) throws Exception {
-        Set<String> names = defined.get(loader == null ? BOOT : loader);
-        if (names == null) {
-            names = new HashSet<String>();
-            defined.put(loader == null ? BOOT : loader, names);
+    public Class<?> define(String className, byte[] classfile, ClassLoader loader) throws Exception {
+        Set<String> names = namesIn(loader);
+        synchronized (names) {
+            if (names.contains(className)) {
+                return Class.forName(className, false, loader); // the loader's own, already defined: found first
+            }
+            Class<?> created = (Class<?>) define.invoke(null, unsafe, className, classfile, loader);
+            names.add(className);
+            return created;
         }
-        if (names.contains(className)) {
-            return Class.forName(className, false, loader); // the loader's own, already defined: found first
+    }
+
+    /** The class this definer defined in the loader under that name, or null when it did not. */
+    public Class<?> definedIn(String className, ClassLoader loader) throws ClassNotFoundException {
+        Set<String> names = namesIn(loader);
+        synchronized (names) {
+            return names.contains(className) ? Class.forName(className, false, loader) : null;
         }
-        Class<?> created = (Class<?>) define.invoke(null, unsafe, className, classfile, loader);
-        names.add(className);
-        return created;
+    }
+
+    /**
+     * What is defined into one loader is defined under a lock of that loader's, never a global one: defining calls
+     * into the loader (resolving supertypes), and a thread loading a class of another loader, holding that loader's
+     * own lock, may be waiting to define a hook there. One lock for all would let those two wait for each other.
+     */
+    public Object lockFor(ClassLoader loader) {
+        return namesIn(loader);
+    }
+
+    private Set<String> namesIn(ClassLoader loader) {
+        synchronized (defined) {
+            Set<String> names = defined.get(loader == null ? BOOT : loader);
+            if (names == null) {
+                names = new HashSet<String>();
+                defined.put(loader == null ? BOOT : loader, names);
+            }
+            return names;
+        }
     }
 
     /**
