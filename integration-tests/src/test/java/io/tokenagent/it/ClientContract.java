@@ -151,4 +151,42 @@ abstract class ClientContract extends AgentTestSupport {
         assertTrue(result.responses().get(0).startsWith("STATUS 200"), result.toString());
         assertEquals(List.of("Bearer token-webapp"), received(api, "/api/webapp", "Authorization"));
     }
+
+    Stream<Arguments> versionOnTheBuildJdk() {
+        return versions().stream().map(v -> Arguments.of(Jdk.all().get(0), v));
+    }
+
+    /**
+     * Three deployments of the application, each in a loader dropped afterwards, as a container redeploys it; then
+     * how many of those loaders the garbage collector reclaimed, with the agent and without it. Many clients keep
+     * their loader alive by themselves (OkHttp's watchdog thread, Netty's thread-locals and global executors, Jetty
+     * 12.0.0's): there the comparison can only show the agent adds nothing; where the client lets go (Apache,
+     * Jetty 9.4 to 11 and 12.1, Vert.x 4.0), it shows the agent does too. On the build's JDK only: two JVMs a case.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("versionOnTheBuildJdk")
+    void aRedeployedWebApplicationsLoaderIsKeptNoLongerThanWithoutTheAgent(Jdk jdk, String version)
+            throws Exception {
+        tokenEndpointGives("token-webapp", 3600);
+        AgentJvm.Result with = redeployed(AgentJvm.on(jdk).agentArgs(ruleFor("/api")), version, "/api/webapp");
+        AgentJvm.Result without = redeployed(AgentJvm.on(jdk).withoutAgent(), version, "/api/plain");
+
+        assertEquals(Collections.nCopies(3, "Bearer token-webapp"), received(api, "/api/webapp", "Authorization"));
+        assertTrue(collected(with) >= collected(without), "with the agent: " + with.linesStarting("LOADERS")
+                + ", without: " + without.linesStarting("LOADERS") + "\n" + with);
+    }
+
+    private AgentJvm.Result redeployed(AgentJvm jvm, String version, String path) throws Exception {
+        AgentJvm.Result result = jvm.jvmArg("-Dlauncher.deployments=3")
+                .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
+                .run(clientJars(version).getPath(), appFor(version), apiUrl(path));
+        assertEquals(Collections.nCopies(3, "STATUS 200 ok"), result.responses(), result.toString());
+        return result;
+    }
+
+    /** From the launcher's {@code LOADERS collected <k>/<n>}. */
+    private static int collected(AgentJvm.Result result) {
+        String line = result.linesStarting("LOADERS collected ").get(0);
+        return Integer.parseInt(line.substring(0, line.indexOf('/')).trim());
+    }
 }
