@@ -63,8 +63,9 @@ public final class BootClassDefiner {
     public Class<?> define(String className, byte[] classfile, ClassLoader loader) throws Exception {
         Set<String> names = namesIn(loader);
         synchronized (names) {
-            if (names.contains(className)) {
-                return Class.forName(className, false, loader); // the loader's own, already defined: found first
+            Class<?> known = definedIn(className, loader);
+            if (known != null) {
+                return known;
             }
             Class<?> created = (Class<?>) define.invoke(null, unsafe, className, classfile, loader);
             names.add(className);
@@ -76,6 +77,7 @@ public final class BootClassDefiner {
     public Class<?> definedIn(String className, ClassLoader loader) throws ClassNotFoundException {
         Set<String> names = namesIn(loader);
         synchronized (names) {
+            // the loader's own, already defined: found first
             return names.contains(className) ? Class.forName(className, false, loader) : null;
         }
     }

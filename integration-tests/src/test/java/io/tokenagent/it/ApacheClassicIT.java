@@ -30,11 +30,8 @@ class ApacheClassicIT extends ClientContract {
     @MethodSource("jdkAndVersion")
     void aRedeployedWebApplicationsLoaderIsNotKeptByTheAgent(Jdk jdk, String version) throws Exception {
         tokenEndpointGives("token-webapp", 3600);
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).jvmArg("-Dlauncher.deployments=3")
-                .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
-                .run(clientJars(version).getPath(), appFor(version), apiUrl("/api/webapp"));
+        AgentJvm.Result result = redeployed(AgentJvm.on(jdk).agentArgs(ruleFor("/api")), version, "/api/webapp");
 
-        assertEquals(List.of("STATUS 200 ok", "STATUS 200 ok", "STATUS 200 ok"), result.responses(), result.toString());
         assertEquals(Collections.nCopies(3, "Bearer token-webapp"), received(api, "/api/webapp", "Authorization"));
         assertEquals(List.of(" collected 3/3"), result.linesStarting("LOADERS"), result.toString());
     }

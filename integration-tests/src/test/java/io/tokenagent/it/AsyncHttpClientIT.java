@@ -59,12 +59,11 @@ class AsyncHttpClientIT extends ClientContract {
                 .mainClass(appFor("ahc-2.0.39")).run(apiUrl("/api/old"), apiUrl("/public/old"));
 
         assertEquals(List.of("STATUS 200 ok", "STATUS 200 ok"), result.responses(), result.toString());
-        assertEquals(1, result.stderrLines().stream()
-                .filter(l -> l.contains("netty-http: left io/netty/handler/codec/http/HttpObjectEncoder as it is")).count(),
+        assertEquals(1, result.stderrLines().stream().filter(
+                l -> l.contains("netty-http: left io/netty/handler/codec/http/HttpObjectEncoder as it is")).count(),
                 result.toString());
-        assertTrue(result.stderrLines().stream().noneMatch(l -> l.startsWith("token-agent: WARN") || l.startsWith("token-agent: ERROR")
-                || l.contains("Exception")),
-                result.toString());
+        assertTrue(result.stderrLines().stream().noneMatch(l -> l.startsWith("token-agent: WARN")
+                || l.startsWith("token-agent: ERROR") || l.contains("Exception")), result.toString());
         assertEquals(Collections.singletonList(null), received(api, "/api/old", "Authorization"));
     }
 }

@@ -143,9 +143,7 @@ abstract class ClientContract extends AgentTestSupport {
     @MethodSource("jdkAndVersion")
     void aClientInAWebApplicationsOwnClassLoaderGetsItsToken(Jdk jdk, String version) throws Exception {
         tokenEndpointGives("token-webapp", 3600);
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api"))
-                .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
-                .run(clientJars(version).getPath(), appFor(version), apiUrl("/api/webapp"));
+        AgentJvm.Result result = asWebApplication(AgentJvm.on(jdk).agentArgs(ruleFor("/api")), version, "/api/webapp");
 
         assertEquals(1, result.responses().size(), result.toString());
         assertTrue(result.responses().get(0).startsWith("STATUS 200"), result.toString());
@@ -176,16 +174,21 @@ abstract class ClientContract extends AgentTestSupport {
                 + ", without: " + without.linesStarting("LOADERS") + "\n" + with);
     }
 
-    private AgentJvm.Result redeployed(AgentJvm jvm, String version, String path) throws Exception {
-        AgentJvm.Result result = jvm.jvmArg("-Dlauncher.deployments=3")
-                .mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
+    /** The application run in a child-first loader of its own, as a servlet container runs a web application. */
+    AgentJvm.Result asWebApplication(AgentJvm jvm, String version, String path) throws Exception {
+        return jvm.mainClass("io.tokenagent.it.apps.ChildFirstLauncher")
                 .run(clientJars(version).getPath(), appFor(version), apiUrl(path));
+    }
+
+    /** The application deployed three times, each in a loader dropped afterwards; each deployment's GET got 200. */
+    AgentJvm.Result redeployed(AgentJvm jvm, String version, String path) throws Exception {
+        AgentJvm.Result result = asWebApplication(jvm.jvmArg("-Dlauncher.deployments=3"), version, path);
         assertEquals(Collections.nCopies(3, "STATUS 200 ok"), result.responses(), result.toString());
         return result;
     }
 
     /** From the launcher's {@code LOADERS collected <k>/<n>}. */
-    private static int collected(AgentJvm.Result result) {
+    static int collected(AgentJvm.Result result) {
         String line = result.linesStarting("LOADERS collected ").get(0);
         return Integer.parseInt(line.substring(0, line.indexOf('/')).trim());
     }

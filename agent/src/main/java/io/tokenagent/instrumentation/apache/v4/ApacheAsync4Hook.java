@@ -107,9 +107,8 @@ public final class ApacheAsync4Hook {
         CompletableFuture<String> value = null;
         try {
             HttpHost target = route.getTargetHost();
-            HeaderRule rule = TokenAgentBridge.match(target.getSchemeName(), target.getHostName(), target.getPort(),
-                    request.getURI().getRawPath());
-            if (rule != null && (rule.overwrite() || !request.containsHeader(rule.headerName()))) {
+            HeaderRule rule = ruleFor(target, request);
+            if (rule != null) {
                 value = rule.headerValueAsync(target.getSchemeName(), target.getHostName(), target.getPort());
             }
         } catch (Throwable t) {
@@ -187,12 +186,11 @@ public final class ApacheAsync4Hook {
             if (target == null) {
                 target = context.getHttpRoute().getTargetHost();
             }
-            URI uri = wrapper.getURI();
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
-            rule = TokenAgentBridge.match(scheme, host, port, uri.getRawPath());
-            if (rule == null || (!rule.overwrite() && wrapper.containsHeader(rule.headerName()))) {
+            rule = ruleFor(target, wrapper);
+            if (rule == null) {
                 return request;
             }
         } catch (Throwable t) {
@@ -214,5 +212,12 @@ public final class ApacheAsync4Hook {
             wrapper.setHeader(rule.headerName(), header); // replaces any of that name: never twice
         }
         return request;
+    }
+
+    /** The rule whose header this request to that target gets: none when unmatched, or when it has its own. */
+    private static HeaderRule ruleFor(HttpHost target, HttpRequestWrapper request) {
+        HeaderRule rule = TokenAgentBridge.match(target.getSchemeName(), target.getHostName(), target.getPort(),
+                request.getURI().getRawPath());
+        return rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName())) ? null : rule;
     }
 }
