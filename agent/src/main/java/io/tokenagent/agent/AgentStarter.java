@@ -24,8 +24,8 @@ final class AgentStarter {
 
     static void start(AgentConfig config, Instrumentation inst, BootBridge bootBridge) {
         Logger log = Logs.get(TokenAgent.class);
-        TokenSource source = ImdsTokenSource.create(config);
-        TokenCache cache = TokenCache.create(source);
+        TokenSource source = ImdsTokenSource.create(config, AgentThread.factory("deadline"));
+        TokenCache cache = TokenCache.create(source, source.maxFetchMillis() + 5000, AgentThread.factory("token"));
         RuleHeaders provider = new RuleHeaders(config, cache);
         TokenAgentBridge.install(provider);
         new ClientTransformer(new InstrumentationContext(bootBridge), Instrumentations.all()).install(inst);

@@ -1,6 +1,5 @@
 package io.tokenagent.cache;
 
-import io.tokenagent.agent.AgentThread;
 import io.tokenagent.logging.Durations;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
@@ -8,14 +7,15 @@ import io.tokenagent.token.SystemClock;
 import io.tokenagent.token.TokenException;
 import io.tokenagent.token.TokenRequest;
 import io.tokenagent.token.TokenSource;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,29 +47,38 @@ public final class TokenCache {
     private static final long REFRESH_BEFORE_EXPIRY_MILLIS = TimeUnit.MINUTES.toMillis(5);
     private static final long MAX_JITTER_MILLIS = 30000;
     private static final long REFRESH_RETRY_MILLIS = 30000;
-    private static final long DEFAULT_MAX_WAIT_MILLIS = 120000;
+    /** The earliest an endpoint's {@code refresh_in} may ask for a refresh (less for tokens living under 10 min). */
+    static final long MIN_REFRESH_IN_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
     private final TokenSource source;
     private final LongSupplier clock;
     private final long maxWaitMillis;
     private final ConcurrentHashMap<TokenRequest, Entry> entries = new ConcurrentHashMap<TokenRequest, Entry>();
-    /** The current and the previous token of every entry: what the agent may have put on a request. */
-    private final Set<String> issued = ConcurrentHashMap.<String>newKeySet();
+    private final ThreadFactory threads;
     private Executor fetchExecutor;
     private ScheduledExecutorService scheduler;
 
-    /** For tests: executors may be given; null ones are created, lazily, as in production. */
-    TokenCache(TokenSource source, LongSupplier clock, Executor fetchExecutor, ScheduledExecutorService scheduler,
-            long maxWaitMillis) {
+    /**
+     * For tests: executors may be given; null ones are created, lazily, as in production.
+     *
+     * @param threads makes the fetch and timer threads (the agent's own, so their calls are never intercepted)
+     */
+    TokenCache(TokenSource source, LongSupplier clock, ThreadFactory threads, Executor fetchExecutor,
+            ScheduledExecutorService scheduler, long maxWaitMillis) {
         this.source = source;
         this.clock = clock;
+        this.threads = threads;
         this.fetchExecutor = fetchExecutor;
         this.scheduler = scheduler;
         this.maxWaitMillis = maxWaitMillis;
     }
 
-    public static TokenCache create(TokenSource source) {
-        return new TokenCache(source, SystemClock.INSTANCE, null, null, DEFAULT_MAX_WAIT_MILLIS);
+    /**
+     * @param maxWaitMillis the longest a request waits for a fetch: the source's own bound (its retry budget and
+     *     one call's timeouts) plus a margin, so that this is a safety net, never the usual way a fetch ends
+     */
+    public static TokenCache create(TokenSource source, long maxWaitMillis, ThreadFactory threads) {
+        return new TokenCache(source, SystemClock.INSTANCE, threads, null, null, maxWaitMillis);
     }
 
     /**
@@ -87,8 +96,7 @@ public final class TokenCache {
         } catch (ExecutionException e) {
             throw asTokenException(e.getCause(), key);
         } catch (TimeoutException e) {
-            throw new TokenException(source.describe() + ": no token within " + maxWaitMillis / 1000 + " s (" + key
-                    + ")", true);
+            throw waitedTooLong(key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenException("interrupted while waiting for a token (" + key + ")", true);
@@ -104,9 +112,19 @@ public final class TokenCache {
         }
         // A copy: callers must not be able to complete or cancel the future every waiter shares.
         final CompletableFuture<AccessToken> copy = new CompletableFuture<AccessToken>();
-        entry.fetchIfNeeded().whenComplete(new BiConsumer<AccessToken, Throwable>() {
+        CompletableFuture<AccessToken> pending = entry.fetchIfNeeded();
+        final ScheduledFuture<?> timeout = pending.isDone() ? null : scheduler().schedule(new Runnable() {
+            @Override
+            public void run() {
+                copy.completeExceptionally(waitedTooLong(key));
+            }
+        }, maxWaitMillis, TimeUnit.MILLISECONDS);
+        pending.whenComplete(new BiConsumer<AccessToken, Throwable>() {
             @Override
             public void accept(AccessToken result, Throwable error) {
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
                 if (error == null) {
                     copy.complete(result);
                 } else {
@@ -117,14 +135,28 @@ public final class TokenCache {
         return copy;
     }
 
+    private TokenException waitedTooLong(TokenRequest key) {
+        return new TokenException(source.describe() + ": no token within " + Durations.seconds(maxWaitMillis) + " ("
+                + key + ")", true);
+    }
+
     /** Starts fetching the key's token in the background unless a valid one is cached. */
     public void prefetch(TokenRequest key) {
         entry(key).fetchIfNeeded();
     }
 
-    /** Whether this value is a token the cache handed out and still remembers (current or previous). */
+    /**
+     * Whether this value is a token the cache handed out and still remembers: any entry's current or previous one.
+     * Asked only when a request carrying the header goes to a URL that must not have it, so a walk over the few
+     * entries (one per resource and identity) costs nothing that matters, and nothing needs keeping in step.
+     */
     public boolean isIssued(String tokenValue) {
-        return issued.contains(tokenValue);
+        for (Entry entry : entries.values()) {
+            if (entry.holds(tokenValue)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static long marginMillis(AccessToken token) {
@@ -138,8 +170,11 @@ public final class TokenCache {
     /** When to refresh a token just obtained, before jitter; see the class comment. */
     static long refreshAtMillis(AccessToken token) {
         long lifetime = token.lifetimeMillis();
-        if (token.refreshInMillis() > 0) {
-            return token.obtainedAtMillis() + Math.min(token.refreshInMillis(), lifetime / 2 + lifetime / 4);
+        if (token.refreshInMillis() >= 0) {
+            // The endpoint's advice, within reason: a hint of 1 s on an hour's token must not become a refresh storm.
+            long floor = Math.min(MIN_REFRESH_IN_MILLIS, lifetime / 2);
+            return token.obtainedAtMillis() + Math.min(Math.max(token.refreshInMillis(), floor),
+                    lifetime / 2 + lifetime / 4);
         }
         long half = token.obtainedAtMillis() + lifetime / 2;
         if (lifetime >= LONG_LIVED_MILLIS) {
@@ -167,14 +202,14 @@ public final class TokenCache {
 
     private synchronized Executor fetchExecutor() {
         if (fetchExecutor == null) {
-            fetchExecutor = Executors.newCachedThreadPool(AgentThread.factory("fetch"));
+            fetchExecutor = Executors.newCachedThreadPool(threads);
         }
         return fetchExecutor;
     }
 
     private synchronized ScheduledExecutorService scheduler() {
         if (scheduler == null) {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, AgentThread.factory("refresh"));
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
             executor.setRemoveOnCancelPolicy(true);
             scheduler = executor;
         }
@@ -192,7 +227,7 @@ public final class TokenCache {
     private final class Entry {
         final TokenRequest key;
         volatile AccessToken current;
-        private AccessToken previous;
+        private volatile AccessToken previous;
         private CompletableFuture<AccessToken> inflight;
         private TokenException lastFailure;
         private long lastFailureAt;
@@ -218,6 +253,12 @@ public final class TokenCache {
                 return failed;
             }
             return startFetch();
+        }
+
+        boolean holds(String tokenValue) {
+            AccessToken c = current;
+            AccessToken p = previous;
+            return c != null && c.value().equals(tokenValue) || p != null && p.value().equals(tokenValue);
         }
 
         /** Called by the refresh timer: a fetch unless one is in flight already. */
@@ -247,20 +288,14 @@ public final class TokenCache {
                 failed(fetch, asTokenException(t, key));
                 return;
             }
-            AccessToken replaced;
             boolean first;
             synchronized (this) {
                 first = current == null && previous == null;
-                replaced = previous;
                 previous = current;
                 current = token;
                 inflight = null;
                 lastFailure = null;
                 refreshFailures = 0;
-            }
-            issued.add(token.value());
-            if (replaced != null && replaced.value() != null && !replaced.value().equals(token.value())) {
-                issued.remove(replaced.value());
             }
             // Waiting requests go first; the log line (its fingerprint is a SHA-256) and the timer come after.
             fetch.complete(token);

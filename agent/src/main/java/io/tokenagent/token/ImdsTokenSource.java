@@ -2,60 +2,58 @@ package io.tokenagent.token;
 
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Identity;
-import io.tokenagent.logging.Durations;
 import io.tokenagent.logging.Logs;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
-import java.net.ConnectException;
-import java.net.HttpURLConnection;
 import java.net.Proxy;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.text.SimpleDateFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
  * Tokens from the Azure Instance Metadata Service, or any endpoint that speaks its protocol:
  * {@code GET {endpoint}?api-version=…&resource=…} with {@code Metadata: true}, never through a proxy. Retries
- * what IMDS says may be retried (404, 408, 410, 429, 5xx, connection failures) with backoff, within a bounded
- * time; never 400, 401 or 403.
+ * what IMDS says may be retried (404, 408, 410, 429, 5xx, connection failures and timeouts) within the fetch's
+ * retry budget ({@link RetryingFetch}); never 400, 401 or 403.
  */
 public final class ImdsTokenSource implements TokenSource {
 
     private static final Logger log = Logs.get(ImdsTokenSource.class);
-    static final int MAX_BODY_BYTES = 64 * 1024;
-    /** IMDS answers 410 while it updates, for up to 70 s: keep trying at least that long. */
-    private static final long GONE_RETRY_MILLIS = 70000;
+    private static final Map<String, String> HEADERS = new LinkedHashMap<String, String>();
+
+    static {
+        HEADERS.put("Metadata", "true");
+        HEADERS.put("Accept", "application/json");
+    }
 
     private final URI endpoint;
     private final String apiVersion;
-    private final int connectTimeoutMillis;
-    private final int readTimeoutMillis;
-    private final long retryTimeoutMillis;
+    private final EndpointCall call;
+    private final RetryingFetch retrying;
     private final LongSupplier clock;
-    private final Backoff backoff;
 
-    public ImdsTokenSource(URI endpoint, String apiVersion, int connectTimeoutMillis, int readTimeoutMillis,
-            long retryTimeoutMillis, LongSupplier clock, Backoff backoff) {
+    ImdsTokenSource(URI endpoint, String apiVersion, EndpointCall call, RetryingFetch retrying,
+            LongSupplier clock) {
         this.endpoint = endpoint;
         this.apiVersion = apiVersion;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.readTimeoutMillis = readTimeoutMillis;
-        this.retryTimeoutMillis = retryTimeoutMillis;
+        this.call = call;
+        this.retrying = retrying;
         this.clock = clock;
-        this.backoff = backoff;
     }
 
-    public static ImdsTokenSource create(AgentConfig config) {
-        return new ImdsTokenSource(config.endpoint(), config.apiVersion(), config.connectTimeoutMillis(),
-                config.readTimeoutMillis(), config.retryTimeoutMillis(), SystemClock.INSTANCE, Backoff.DEFAULT);
+    /** @param threads for the one timer thread that cuts off responses past their deadline */
+    public static ImdsTokenSource create(AgentConfig config, ThreadFactory threads) {
+        return new ImdsTokenSource(config.endpoint(), config.apiVersion(),
+                new EndpointCall(config.connectTimeoutMillis(), config.readTimeoutMillis(),
+                        new ResponseDeadline(threads)),
+                new RetryingFetch(config.retryTimeoutMillis(), SystemClock.INSTANCE, Backoff.DEFAULT),
+                SystemClock.INSTANCE);
     }
 
     @Override
@@ -64,74 +62,32 @@ public final class ImdsTokenSource implements TokenSource {
     }
 
     @Override
-    public AccessToken fetch(TokenRequest request) throws TokenException {
-        URL url = requestUrl(request);
-        long start = clock.getAsLong();
-        long deadline = start + retryTimeoutMillis;
-        for (int attempt = 1; ; attempt++) {
-            Failure failure;
-            try {
-                return attempt(url, request);
-            } catch (Failure f) {
-                failure = f;
-            }
-            if (failure.gone) {
-                deadline = Math.max(deadline, start + GONE_RETRY_MILLIS);
-            }
-            long delay = Math.max(backoff.delayMillis(attempt), failure.retryAfterMillis);
-            long now = clock.getAsLong();
-            if (!failure.retryable || now + delay > deadline) {
-                String tries = attempt == 1 ? "" : "gave up after " + attempt + " attempts in "
-                        + Durations.seconds(now - start) + ": ";
-                throw new TokenException(describe() + ": " + tries + failure.getMessage() + " (" + request + ")",
-                        failure.retryable);
-            }
-            log.debug("{}: attempt {} failed ({}); trying again in {} ms", describe(), attempt, failure.getMessage(),
-                    delay);
-            try {
-                backoff.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TokenException(describe() + ": interrupted while waiting to retry (" + request + ")", true);
-            }
-        }
+    public long maxFetchMillis() {
+        return retrying.maxMillis() + call.maxMillis();
     }
 
-    private AccessToken attempt(URL url, TokenRequest request) throws Failure, TokenException {
-        HttpURLConnection connection = null;
-        try {
-            // IMDS must never be reached through a proxy, whatever the JVM's proxy settings say.
-            connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
-            connection.setConnectTimeout(connectTimeoutMillis);
-            connection.setReadTimeout(readTimeoutMillis);
-            connection.setUseCaches(false);
-            connection.setInstanceFollowRedirects(false);
-            connection.setRequestProperty("Metadata", "true");
-            connection.setRequestProperty("Accept", "application/json");
-            int status = connection.getResponseCode();
-            String body = read(status < 400 ? connection.getInputStream() : connection.getErrorStream());
-            if (status == 200) {
-                AccessToken token = TokenResponseParser.parseToken(body, clock.getAsLong(), describe());
-                log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
-                        (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
-                return token;
+    @Override
+    public AccessToken fetch(final TokenRequest request) throws TokenException {
+        final URL url = requestUrl(request);
+        return retrying.fetch(describe(), request, new RetryingFetch.Attempt() {
+            @Override
+            public AccessToken run() throws TokenException {
+                return attempt(url, request);
             }
-            String cause = "HTTP " + status + " " + TokenResponseParser.describeError(body);
-            throw new Failure(cause, isRetryable(status), status == 410,
-                    retryAfterMillis(connection.getHeaderField("Retry-After")));
-        } catch (ConnectException e) {
-            throw new Failure("cannot connect: " + e.getMessage(), true, false, 0);
-        } catch (SocketTimeoutException e) {
-            throw new Failure("timed out: " + e.getMessage(), true, false, 0);
-        } catch (TokenException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new Failure(e.getClass().getSimpleName() + ": " + e.getMessage(), true, false, 0);
-        } finally {
-            if (connection != null) {
-                connection.disconnect();
-            }
+        });
+    }
+
+    private AccessToken attempt(URL url, TokenRequest request) throws TokenException {
+        EndpointCall.Response response = call.send(url, HEADERS, null, Proxy.NO_PROXY);
+        if (response.status == 200) {
+            AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong(), describe());
+            log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
+                    (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
+            return token;
         }
+        throw new AttemptFailure("HTTP " + response.status + " " + TokenResponseParser.describeError(response.body),
+                isRetryable(response.status), response.status == 410,
+                retryAfterMillis(response.header("Retry-After")));
     }
 
     static boolean isRetryable(int status) {
@@ -143,43 +99,30 @@ public final class ImdsTokenSource implements TokenSource {
         if (header == null) {
             return 0;
         }
+        String value = header.trim();
+        if (!value.isEmpty() && value.length() <= 9 && isDigits(value)) {
+            return Long.parseLong(value) * 1000;
+        }
         try {
-            return Math.max(0, Long.parseLong(header.trim()) * 1000);
-        } catch (NumberFormatException e) {
-            try {
-                SimpleDateFormat format = new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US);
-                return Math.max(0, format.parse(header.trim()).getTime() - clock.getAsLong());
-            } catch (java.text.ParseException notDate) {
-                return 0;
-            }
+            SimpleDateFormat format = new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US);
+            return Math.max(0, format.parse(value).getTime() - clock.getAsLong());
+        } catch (java.text.ParseException notDate) {
+            return 0;
         }
     }
 
-    private static String read(InputStream in) throws IOException, TokenException {
-        if (in == null) {
-            return "";
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_BODY_BYTES) {
-                    throw new Failure("response larger than " + MAX_BODY_BYTES + " bytes", false, false, 0);
-                }
+    private static boolean isDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
             }
-            return new String(out.toByteArray(), StandardCharsets.UTF_8);
-        } finally {
-            in.close();
         }
+        return true;
     }
 
+    /** The endpoint has no query of its own (the configuration refuses one): the agent's parameters are all. */
     private URL requestUrl(TokenRequest request) {
         StringBuilder query = new StringBuilder();
-        String existing = endpoint.getRawQuery();
-        if (existing != null && !existing.isEmpty()) {
-            query.append(existing).append('&');
-        }
         query.append("api-version=").append(encode(apiVersion));
         query.append("&resource=").append(encode(request.resource()));
         Identity identity = request.identity();
@@ -203,21 +146,6 @@ public final class ImdsTokenSource implements TokenSource {
             return URLEncoder.encode(value, "UTF-8");
         } catch (UnsupportedEncodingException e) {
             throw new IllegalStateException("UTF-8 is required of every JVM", e);
-        }
-    }
-
-    /** One failed attempt: what happened, and whether and when it is worth trying again. */
-    private static final class Failure extends TokenException {
-        private static final long serialVersionUID = 1L;
-        final boolean retryable;
-        final boolean gone;
-        final long retryAfterMillis;
-
-        Failure(String message, boolean retryable, boolean gone, long retryAfterMillis) {
-            super(message, retryable);
-            this.retryable = retryable;
-            this.gone = gone;
-            this.retryAfterMillis = retryAfterMillis;
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -63,25 +64,31 @@ final class TokenResponseParser {
     }
 
     /**
-     * The service's own error code and text from an error body, e.g. {@code invalid_request: Identity not found},
-     * or a short excerpt of a body that is not a JSON error.
+     * The service's own error code and text from an error body, e.g. {@code invalid_request: Identity not found}.
+     * Nothing else of the body is quoted: an endpoint (or whatever answers in its place) may echo a secret.
      */
     static String describeError(String body) {
         if (body == null || body.trim().isEmpty()) {
             return "empty body";
         }
+        Map<String, String> fields;
         try {
-            Map<String, String> fields = fields(body, "");
-            String code = first(fields, "error", "error.code", "code", "statusCode");
-            String text = first(fields, "error_description", "error.message", "message");
-            if (code != null || text != null) {
-                return excerpt((code == null ? "" : code) + (code != null && text != null ? ": " : "")
-                        + (text == null ? "" : text));
-            }
+            fields = fields(body, "");
         } catch (TokenException e) {
-            // not JSON: fall through to the excerpt
+            return "(a body that is not a JSON object: " + size(body) + ")";
         }
-        return "body: " + safeExcerpt(body);
+        String code = first(fields, "error", "error.code", "code", "statusCode");
+        String text = first(fields, "error_description", "error.message", "message");
+        if (code == null && text == null) {
+            return "(a JSON body without error or error_description: " + size(body) + ")";
+        }
+        return excerpt((code == null ? "" : code) + (code != null && text != null ? ": " : "")
+                + (text == null ? "" : text));
+    }
+
+    /** How big a body was and a fingerprint to tell bodies apart, for messages that must not quote it. */
+    private static String size(String body) {
+        return body.getBytes(StandardCharsets.UTF_8).length + " bytes, " + AccessToken.fingerprint(body);
     }
 
     private static String first(Map<String, String> fields, String... keys) {
@@ -100,14 +107,14 @@ final class TokenResponseParser {
             JsonParser parser = JSON.createParser(body);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new TokenException(endpoint + ": response is not a JSON object: " + safeExcerpt(body), false);
+                    throw new TokenException(endpoint + ": response is not a JSON object (" + size(body) + ")", false);
                 }
                 readObject(parser, "", fields);
             } finally {
                 parser.close();
             }
         } catch (IOException e) {
-            throw new TokenException(endpoint + ": response is not valid JSON: " + safeExcerpt(body), false);
+            throw new TokenException(endpoint + ": response is not valid JSON (" + size(body) + ")", false);
         }
         if ("true".equals(fields.get("success"))) {
             Map<String, String> data = new HashMap<String, String>();
@@ -140,14 +147,13 @@ final class TokenResponseParser {
         }
     }
 
+    /** Latest expiry believed: year 9999. Anything later is a broken or hostile endpoint, not a long token. */
+    private static final long MAX_EPOCH_SECONDS = 253402300799L;
+
     private static long seconds(String value, String field, String endpoint) throws TokenException {
-        try {
-            double seconds = Double.parseDouble(value.trim());
-            if (seconds >= 0 && seconds < 1e9) {
-                return (long) seconds;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        long seconds = decimalSeconds(value);
+        if (seconds >= 0 && seconds < 1000000000L) {
+            return seconds;
         }
         throw new TokenException(endpoint + ": " + field + " is \"" + excerpt(value) + "\", not a number of seconds",
                 false);
@@ -156,21 +162,44 @@ final class TokenResponseParser {
     /** Epoch seconds (string or number), or an ISO-8601 instant. */
     private static long epochSeconds(String value, String endpoint) throws TokenException {
         String v = value.trim();
-        try {
-            return (long) Double.parseDouble(v);
-        } catch (NumberFormatException e) {
+        long seconds = decimalSeconds(v);
+        if (seconds < 0) {
             try {
-                return java.time.OffsetDateTime.parse(v).toEpochSecond();
+                seconds = java.time.OffsetDateTime.parse(v).toEpochSecond();
             } catch (RuntimeException notIso) {
                 throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v)
                         + "\", neither epoch seconds nor an ISO-8601 time", false);
             }
         }
+        if (seconds > MAX_EPOCH_SECONDS) {
+            throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v) + "\", past the year 9999", false);
+        }
+        return seconds;
     }
 
-    /** An excerpt of a body, unless it may hold a token (a malformed success response): then nothing of it. */
-    static String safeExcerpt(String body) {
-        return body.contains("access_token") ? "(body withheld: it has an access_token field)" : excerpt(body);
+    /**
+     * Whole seconds from plain decimal text ({@code 3599}, {@code 3599.5}): no sign, exponent, hexadecimal or type
+     * suffix, which {@code Double.parseDouble} would all accept. -1 when the text is not that, or too long to be
+     * a time.
+     */
+    private static long decimalSeconds(String value) {
+        String v = value.trim();
+        int dot = v.indexOf('.');
+        String whole = dot < 0 ? v : v.substring(0, dot);
+        if (whole.isEmpty() || whole.length() > 15 || !digits(whole)
+                || dot >= 0 && (dot == v.length() - 1 || !digits(v.substring(dot + 1)))) {
+            return -1;
+        }
+        return Long.parseLong(whole);
+    }
+
+    private static boolean digits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** At most 200 characters on one line, for messages about text the endpoint sent. */

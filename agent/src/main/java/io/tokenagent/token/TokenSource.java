@@ -13,6 +13,12 @@ public interface TokenSource {
      */
     AccessToken fetch(TokenRequest request) throws TokenException;
 
+    /**
+     * The longest one {@link #fetch} can take, retries and the last call's timeouts included: what a request may
+     * wait for a token, and what the cache's own safety net is derived from.
+     */
+    long maxFetchMillis();
+
     /** The endpoint, for logs and error messages, e.g. {@code IMDS http://169.254.169.254/...}. */
     String describe();
 }

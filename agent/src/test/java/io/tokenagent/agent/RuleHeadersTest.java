@@ -42,11 +42,16 @@ class RuleHeadersTest {
         public String describe() {
             return "IMDS http://127.0.0.1:1/token";
         }
+
+        @Override
+        public long maxFetchMillis() {
+            return 5000;
+        }
     };
 
     private RuleHeaders headers(String args) throws Exception {
         AgentConfig config = ConfigLoader.load("endpoint=http://127.0.0.1:1/token," + args, k -> null, Map.of());
-        return new RuleHeaders(config, TokenCache.create(source));
+        return new RuleHeaders(config, TokenCache.create(source, 5000, AgentThread.factory("token")));
     }
 
     @Test
@@ -109,6 +114,11 @@ class RuleHeadersTest {
                 + "match=https://api.example,resource=https://r", k -> null, Map.of()), TokenCache.create(
                 new TokenSource() {
                     @Override
+                    public long maxFetchMillis() {
+                        return 5000;
+                    }
+
+                    @Override
                     public AccessToken fetch(TokenRequest request) throws TokenException {
                         try {
                             release.await();
@@ -123,7 +133,7 @@ class RuleHeadersTest {
                     public String describe() {
                         return "IMDS";
                     }
-                }));
+                }, 5000, AgentThread.factory("token")));
         HeaderRule rule = headers.match("https", "api.example", 443, "/");
         CompletableFuture<String> first = rule.headerValueAsync("https", "api.example", 443);
         AtomicReference<Object> matchedWhereItContinues = new AtomicReference<>();

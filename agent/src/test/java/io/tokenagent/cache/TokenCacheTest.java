@@ -19,7 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,12 @@ class TokenCacheTest {
 
     private static final TokenRequest KEY = new TokenRequest("https://vault.azure.net", Identity.SYSTEM_ASSIGNED, null);
     private static final long HOUR = 3_600_000;
+    private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
+    private static final ThreadFactory THREADS = task -> {
+        Thread t = new Thread(task, "token-agent-test-" + THREAD_COUNT.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    };
 
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private final FakeSource source = new FakeSource();
@@ -43,11 +52,11 @@ class TokenCacheTest {
 
     /** Fetches on the caller's thread: every step of a test happens in order. */
     private TokenCache inline() {
-        return new TokenCache(source, now::get, Runnable::run, scheduler, 5000);
+        return new TokenCache(source, now::get, THREADS, Runnable::run, scheduler, 5000);
     }
 
     private TokenCache threaded() {
-        return new TokenCache(source, now::get, pool, scheduler, 5000);
+        return new TokenCache(source, now::get, THREADS, pool, scheduler, 5000);
     }
 
     private AccessToken token(String value, long lifetimeMillis) {
@@ -98,6 +107,17 @@ class TokenCacheTest {
         assertEquals(150_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 300_000, -1)), "5 min: halfway");
         assertEquals(2000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 4000, -1)), "4 s: halfway");
         assertEquals(600_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 2 * HOUR, 600_000)), "refresh_in");
+    }
+
+    @Test
+    void aRefreshHintIsClampedSoItCannotCauseARefreshStorm() {
+        assertEquals(300_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, HOUR, 1000)),
+                "refresh_in 1 s on an hour's token: not before 5 min");
+        assertEquals(300_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, HOUR, 0)), "refresh_in 0");
+        assertEquals(120_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, 240_000, 1000)),
+                "a 4 min token: not before half its lifetime");
+        assertEquals(45 * 60_000, TokenCache.refreshAtMillis(new AccessToken("t", 0, HOUR, 2 * HOUR)),
+                "and never later than three quarters of it");
     }
 
     @Test
@@ -194,6 +214,38 @@ class TokenCacheTest {
     }
 
     @Test
+    void aTokenReturnedTwiceIsRememberedWhileItIsStillThePreviousOne() throws Exception {
+        source.next(token("A", HOUR));
+        TokenCache cache = inline();
+        cache.get(KEY);
+        source.next(token("A", HOUR));
+        scheduler.runNext();
+        source.next(token("B", HOUR));
+        scheduler.runNext();
+        assertTrue(cache.isIssued("A"), "A is the previous token: a request in flight may carry it");
+        assertTrue(cache.isIssued("B"));
+        source.next(token("C", HOUR));
+        scheduler.runNext();
+        assertFalse(cache.isIssued("A"));
+    }
+
+    @Test
+    void anAsynchronousWaitEndsWithTheMaxWaitEvenIfTheSourceHangs() throws Exception {
+        source.block = new CountDownLatch(1);
+        source.next(token("t", HOUR));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+        try {
+            TokenCache cache = new TokenCache(source, now::get, THREADS, pool, timer, 300);
+            CompletableFuture<AccessToken> pending = cache.getAsync(KEY);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
+            assertEquals("fake: no token within 0.3 s (" + KEY + ")", e.getCause().getMessage());
+        } finally {
+            source.block.countDown();
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void aWaitingCallerCanBeInterrupted() throws Exception {
         source.block = new CountDownLatch(1);
         source.next(token("t", HOUR));
@@ -218,7 +270,7 @@ class TokenCacheTest {
     void noThreadStartsBeforeTheFirstToken() throws Exception {
         long before = agentThreads();
         source.next(token("t", HOUR));
-        TokenCache cache = TokenCache.create(source);
+        TokenCache cache = TokenCache.create(source, 5000, THREADS);
         assertEquals(before, agentThreads());
         assertEquals("t", cache.get(KEY).value());
         assertTrue(agentThreads() > before);
@@ -263,6 +315,11 @@ class TokenCacheTest {
         public String describe() {
             return "fake";
         }
+
+        @Override
+        public long maxFetchMillis() {
+            return 1000;
+        }
     }
 
     /** Records scheduled refreshes; the test runs them when it decides the time has come. */
@@ -278,7 +335,57 @@ class TokenCacheTest {
         public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
             delays.add(unit.toMillis(delay));
             tasks.add(command);
-            return null;
+            return new Handle(command);
+        }
+
+        /** Cancelling takes the task off the list. */
+        private final class Handle implements ScheduledFuture<Object> {
+            private final Runnable task;
+
+            Handle(Runnable task) {
+                this.task = task;
+            }
+
+            @Override
+            public boolean cancel(boolean mayInterrupt) {
+                int i = tasks.indexOf(task);
+                if (i < 0) {
+                    return false;
+                }
+                tasks.remove(i);
+                delays.remove(i);
+                return true;
+            }
+
+            @Override
+            public long getDelay(TimeUnit unit) {
+                return 0;
+            }
+
+            @Override
+            public int compareTo(Delayed other) {
+                return 0;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return !tasks.contains(task);
+            }
+
+            @Override
+            public boolean isDone() {
+                return !tasks.contains(task);
+            }
+
+            @Override
+            public Object get() {
+                return null;
+            }
+
+            @Override
+            public Object get(long timeout, TimeUnit unit) {
+                return null;
+            }
         }
 
         void runNext() {

@@ -56,8 +56,12 @@ class ImdsTokenSourceTest {
     }
 
     private ImdsTokenSource source(long retryTimeoutMillis) {
-        return new ImdsTokenSource(URI.create("http://127.0.0.1:" + server.port() + PATH), "2018-02-01", 1000, 1000,
-                retryTimeoutMillis, now::get, backoff);
+        return source(URI.create("http://127.0.0.1:" + server.port() + PATH), retryTimeoutMillis);
+    }
+
+    private ImdsTokenSource source(URI endpoint, long retryTimeoutMillis) {
+        return new ImdsTokenSource(endpoint, "2018-02-01", new EndpointCall(1000, 1000, new ResponseDeadline(
+                Thread::new)), new RetryingFetch(retryTimeoutMillis, now::get, backoff), now::get);
     }
 
     private static String token(String value) {
@@ -88,13 +92,17 @@ class ImdsTokenSourceTest {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(token("direct"))));
         String host = System.getProperty("http.proxyHost");
         String port = System.getProperty("http.proxyPort");
+        String nonProxyHosts = System.getProperty("http.nonProxyHosts");
         try (ServerSocket deadProxy = new ServerSocket(0)) {
             System.setProperty("http.proxyHost", "127.0.0.1");
             System.setProperty("http.proxyPort", Integer.toString(deadProxy.getLocalPort()));
+            // The JDK's default non-proxy list holds 127.*, which would make this test pass whatever the source did.
+            System.setProperty("http.nonProxyHosts", "nothing.invalid");
             assertEquals("direct", source(1000).fetch(VAULT).value());
         } finally {
             restore("http.proxyHost", host);
             restore("http.proxyPort", port);
+            restore("http.nonProxyHosts", nonProxyHosts);
         }
     }
 
@@ -145,20 +153,46 @@ class ImdsTokenSourceTest {
     void givesUpWithinTheRetryTimeoutSayingHowOftenItTried() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(503).withBody("busy")));
         TokenException e = assertThrows(TokenException.class, () -> source(10000).fetch(VAULT));
-        // waits of 1, 2 and 4 s (plus up to 25 % jitter) fit in 10 s; the next, 8 s, would not
-        assertTrue(e.getMessage().contains(": gave up after 4 attempts in "), e.getMessage());
-        assertTrue(e.getMessage().contains("HTTP 503 body: busy"), e.getMessage());
+        // waits of 1, 2 and 4 s (plus up to 25 % jitter), then what is left of the 10 s for a last attempt
+        assertTrue(e.getMessage().contains(": gave up after 5 attempts in 10.0 s: "), e.getMessage());
+        assertTrue(e.getMessage().contains("HTTP 503 (a body that is not a JSON object: 4 bytes, sha256:"),
+                e.getMessage());
         assertTrue(e.isRetryable());
-        assertEquals(4, server.getAllServeEvents().size());
-        assertEquals(3, delays.size());
+        assertEquals(5, server.getAllServeEvents().size());
+        assertEquals(10_000, delays.stream().mapToLong(Long::longValue).sum(), delays.toString());
     }
 
     @Test
     void goneKeepsRetryingForSeventySeconds() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(410)));
-        assertThrows(TokenException.class, () -> source(5000).fetch(VAULT));
+        TokenException e = assertThrows(TokenException.class, () -> source(5000).fetch(VAULT));
         long waited = delays.stream().mapToLong(Long::longValue).sum();
-        assertTrue(waited >= 50_000 && waited <= 70_000, "waited " + waited + " ms: " + delays);
+        assertEquals(70_000, waited, "the last attempt is made 70 s after the first: " + delays);
+        assertTrue(e.getMessage().contains("in 70.0 s: HTTP 410"), e.getMessage());
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBudgetEndsTheFetchAtOnce() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After",
+                "60")));
+        TokenException e = assertThrows(TokenException.class, () -> source(10000).fetch(VAULT));
+        assertEquals(List.of(), delays);
+        assertTrue(e.getMessage().contains("HTTP 429"), e.getMessage());
+        assertTrue(e.isRetryable());
+    }
+
+    @Test
+    void aTricklingResponseIsCutOffAtTheReadTimeout() {
+        // 20 chunks over 8 s: every read gets a byte well within the 1 s read timeout, the response never ends in it
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(token("slow-" + "x".repeat(200)))
+                .withChunkedDribbleDelay(20, 8000)));
+        long started = System.nanoTime();
+        TokenException e = assertThrows(TokenException.class, () -> source(500).fetch(VAULT));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(e.getMessage().contains("gave up after 2 attempts")
+                && e.getMessage().contains("timed out: no complete response within 1000 ms (read_timeout_ms)"),
+                e.getMessage());
+        assertTrue(millis < 4000, "two attempts of 1 s each took " + millis + " ms");
     }
 
     @Test
@@ -167,10 +201,9 @@ class ImdsTokenSourceTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        ImdsTokenSource source = new ImdsTokenSource(URI.create("http://127.0.0.1:" + closedPort + PATH),
-                "2018-02-01", 1000, 1000, 2500, now::get, backoff);
+        ImdsTokenSource source = source(URI.create("http://127.0.0.1:" + closedPort + PATH), 2500);
         TokenException e = assertThrows(TokenException.class, () -> source.fetch(VAULT));
-        assertTrue(e.getMessage().contains("gave up after 2 attempts") && e.getMessage().contains("cannot connect"),
+        assertTrue(e.getMessage().contains("gave up after 3 attempts") && e.getMessage().contains("cannot connect"),
                 e.getMessage());
     }
 

@@ -52,10 +52,23 @@ class TokenResponseParserTest {
         assertEquals("invalid_request: Identity not found", TokenResponseParser.describeError(
                 "{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}"));
         assertEquals("500: oops", TokenResponseParser.describeError("{\"statusCode\":\"500\",\"message\":\"oops\"}"));
-        assertEquals("body: <html> bad gateway </html>", TokenResponseParser.describeError("<html>\nbad gateway\n</html>"));
         assertEquals("empty body", TokenResponseParser.describeError(""));
-        assertEquals("body: " + "x".repeat(200) + "...", TokenResponseParser.describeError("x".repeat(5000)),
-                "excerpt capped");
+        assertEquals("e".repeat(200) + "...", TokenResponseParser.describeError("{\"error\":\"" + "e".repeat(5000)
+                + "\"}"), "excerpt capped");
+    }
+
+    @Test
+    void nothingButTheErrorFieldsOfAnErrorBodyIsQuoted() {
+        assertEquals("(a body that is not a JSON object: 26 bytes, " + AccessToken.fingerprint(
+                "<html>\nbad gateway\n</html>") + ")", TokenResponseParser.describeError("<html>\nbad gateway\n</html>"));
+        assertEquals("(a JSON body without error or error_description: 19 bytes, "
+                + AccessToken.fingerprint("{\"detail\":\"secret\"}") + ")",
+                TokenResponseParser.describeError("{\"detail\":\"secret\"}"));
+        // A JSON-escaped key is still the access_token key: no guard on the raw text can see that, so nothing of a
+        // body other than its error fields is ever quoted.
+        String escaped = "{\"access\\u005ftoken\":\"SECRET-TOKEN-VALUE\",\"expires_in\":";
+        assertFalse(TokenResponseParser.describeError(escaped).contains("SECRET"));
+        assertFalse(error(escaped).contains("SECRET"), error(escaped));
     }
 
     @Test
@@ -68,7 +81,28 @@ class TokenResponseParserTest {
                 error("{\"access_token\":\"a\",\"expires_in\":60,\"token_type\":\"pop\"}"));
         assertEquals(EP + ": expires_in is \"soon\", not a number of seconds",
                 error("{\"access_token\":\"a\",\"expires_in\":\"soon\"}"));
-        assertEquals(EP + ": response is not valid JSON: not json", error("not json"));
+        assertEquals(EP + ": response is not valid JSON (8 bytes, " + AccessToken.fingerprint("not json") + ")",
+                error("not json"));
+    }
+
+    @Test
+    void onlyPlainDecimalNumbersAreTimes() throws Exception {
+        for (String bad : new String[] {"3600d", "0x1p12", "1e3", "-5", "+60", "NaN", "Infinity", "60.", ".5", " "}) {
+            assertEquals(EP + ": expires_in is \"" + bad.trim() + "\", not a number of seconds",
+                    error("{\"access_token\":\"a\",\"expires_in\":\"" + bad + "\"}"), bad);
+        }
+        assertEquals(NOW + 60_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":\" 60.9 \"}",
+                NOW, EP).expiresAtMillis());
+        assertEquals(EP + ": expires_on is \"0x1p40\", neither epoch seconds nor an ISO-8601 time",
+                error("{\"access_token\":\"a\",\"expires_on\":\"0x1p40\"}"));
+    }
+
+    @Test
+    void anExpiryFarInTheFutureIsRefusedNotWrappedIntoThePast() {
+        assertEquals(EP + ": expires_on is \"1e300\", neither epoch seconds nor an ISO-8601 time",
+                error("{\"access_token\":\"a\",\"expires_on\":1e300}"));
+        assertEquals(EP + ": expires_on is \"99999999999999\", past the year 9999",
+                error("{\"access_token\":\"a\",\"expires_on\":99999999999999}"));
     }
 
     @Test

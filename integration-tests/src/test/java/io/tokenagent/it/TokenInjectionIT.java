@@ -186,6 +186,22 @@ class TokenInjectionIT extends AgentTestSupport {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource(CLIENTS_SOURCE)
+    void overwriteAlsoReplacesTheApplicationsHeaderOnARedirectHopIntoAMatchedUrl(Jdk jdk, String client)
+            throws Exception {
+        tokenEndpointGives("token-on-the-hop", 3600);
+        api.stubFor(get(urlPathEqualTo("/open/start")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", apiUrl("/api/into"))));
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api", "overwrite=true")).run(client,
+                "--header", "Authorization:Basic eHl6", apiUrl("/open/start"));
+
+        assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(List.of("Basic eHl6"), received(api, "/open/start", "Authorization"),
+                "the unmatched first hop keeps the application's header");
+        assertEquals(List.of("Bearer token-on-the-hop"), received(api, "/api/into", "Authorization"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(CLIENTS_SOURCE)
     void customHeaderPrefixAndIdentityAreUsed(Jdk jdk, String client) throws Exception {
         tokenEndpointGives("token-custom", 3600);
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api", "header=X-Api-Token", "prefix=Token",

@@ -17,8 +17,7 @@ import org.objectweb.asm.Opcodes;
  * client's own Basic authentication: nothing the application holds is changed, and a hop to another URL starts
  * without it. Failing in the filters fails the exchange's future, which is the client's own error path. A second,
  * small hook at {@code sendAsync} (which {@code send} calls too) waits for a token that is not cached yet without
- * holding any thread, and takes the application's own header off a request whose rule says {@code overwrite},
- * since the client lets an application header win over a system one.
+ * holding any thread.
  */
 public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
 
@@ -68,10 +67,6 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
                                     "(Ljava/net/http/HttpRequest;)V", false);
                         } else {
                             deferUntilToken();
-                            super.visitVarInsn(Opcodes.ALOAD, 1);
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeSend",
-                                    "(Ljava/net/http/HttpRequest;)Ljava/net/http/HttpRequest;", false);
-                            super.visitVarInsn(Opcodes.ASTORE, 1);
                         }
                     }
 

@@ -4,14 +4,14 @@ import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Field;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -23,6 +23,8 @@ public final class JdkHttpClientHook {
 
     /** {@code HttpRequestImpl.setSystemHeader(String, String)}: internal, exported to this module at start. */
     private static final MethodHandle SET_SYSTEM_HEADER = setSystemHeader();
+    /** Sets {@code HttpRequestImpl.userHeaders}, the application's headers as one exchange will send them. */
+    private static final MethodHandle SET_USER_HEADERS = setUserHeaders();
 
     private JdkHttpClientHook() {
     }
@@ -38,8 +40,22 @@ public final class JdkHttpClientHook {
         }
     }
 
+    private static MethodHandle setUserHeaders() {
+        try {
+            Field field = Class.forName("jdk.internal.net.http.HttpRequestImpl").getDeclaredField("userHeaders");
+            field.setAccessible(true); // the package is opened to this hook alone
+            MethodHandle handle = MethodHandles.lookup().unreflectSetter(field);
+            return handle.asType(handle.type().changeParameterType(0, HttpRequest.class));
+        } catch (Throwable t) {
+            return null; // overwrite then leaves the application's header in place rather than fail requests
+        }
+    }
+
     /**
-     * Adds the agent's header to the client's internal request for one exchange, when its URL is matched.
+     * Adds the agent's header to the client's internal request for one exchange, when its URL is matched. Under
+     * {@code overwrite}, the application's own header is taken off that exchange first (the client lets an
+     * application header win over a system one): this internal request is the exchange's own copy, made for the
+     * first attempt and for each redirect hop, so the application's request object is never changed.
      *
      * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
      */
@@ -49,10 +65,12 @@ public final class JdkHttpClientHook {
         }
         URI uri;
         HeaderRule rule;
+        boolean applicationHeader;
         try {
             uri = request.uri();
             rule = match(uri);
-            if (rule == null || (!rule.overwrite() && request.headers().firstValue(rule.headerName()).isPresent())) {
+            applicationHeader = rule != null && request.headers().firstValue(rule.headerName()).isPresent();
+            if (rule == null || applicationHeader && !rule.overwrite()) {
                 return;
             }
         } catch (Throwable t) {
@@ -63,6 +81,11 @@ public final class JdkHttpClientHook {
             return;
         }
         try {
+            if (applicationHeader && SET_USER_HEADERS != null) {
+                final String name = rule.headerName();
+                SET_USER_HEADERS.invokeExact(request, HttpHeaders.of(request.headers().map(),
+                        (header, headerValue) -> !header.equalsIgnoreCase(name)));
+            }
             SET_SYSTEM_HEADER.invokeExact(request, rule.headerName(), value);
         } catch (Throwable t) {
             // unreachable in practice: setting a header on the internal builder throws nothing
@@ -114,44 +137,7 @@ public final class JdkHttpClientHook {
         return response;
     }
 
-    /**
-     * For a rule that says {@code overwrite}: returns a copy of the application's request without its own header
-     * of that name, so that the agent's can take its place. Otherwise returns the request as it is.
-     */
-    public static HttpRequest beforeSend(HttpRequest request) {
-        try {
-            HeaderRule rule = match(request.uri());
-            if (rule == null || !rule.overwrite() || request.headers().firstValue(rule.headerName()).isEmpty()) {
-                return request;
-            }
-            return without(request, rule.headerName());
-        } catch (Throwable t) {
-            return request;
-        }
-    }
-
     private static HeaderRule match(URI uri) {
         return TokenAgentBridge.match(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath());
-    }
-
-    private static HttpRequest without(HttpRequest request, String header) {
-        HttpRequest.Builder copy = HttpRequest.newBuilder(request.uri()).expectContinue(request.expectContinue());
-        if (request.bodyPublisher().isPresent()) {
-            copy.method(request.method(), request.bodyPublisher().get());
-        } else if ("GET".equals(request.method())) {
-            copy.GET();
-        } else {
-            copy.method(request.method(), HttpRequest.BodyPublishers.noBody());
-        }
-        request.timeout().ifPresent(copy::timeout);
-        request.version().ifPresent(copy::version);
-        for (Map.Entry<String, List<String>> entry : request.headers().map().entrySet()) {
-            if (!entry.getKey().equalsIgnoreCase(header)) {
-                for (String value : entry.getValue()) {
-                    copy.header(entry.getKey(), value);
-                }
-            }
-        }
-        return copy.build();
     }
 }
