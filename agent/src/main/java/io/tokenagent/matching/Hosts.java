@@ -1,19 +1,39 @@
 package io.tokenagent.matching;
 
-import java.util.Locale;
+import java.net.IDN;
 
-/** Host names as compared: lower case, no trailing dot, IPv6 literals without brackets. */
+/** Host names as compared: ASCII lower case, no trailing dot, IPv6 literals without brackets. */
 public final class Hosts {
 
     private Hosts() {
     }
 
     public static String canonical(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
+        String h = Ascii.lowerCase(host);
         if (h.length() > 1 && h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
         return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    /**
+     * A configured host name in the ASCII form it is compared in: an internationalised name (one with any
+     * non-ASCII character) becomes its punycode form ({@code bücher.example} is {@code xn--bcher-kva.example}), which
+     * is what clients that convert host names themselves send. A request's host is never converted: see
+     * {@link UrlPattern#matches}.
+     *
+     * @throws IllegalArgumentException when the name is not a valid internationalised domain name
+     */
+    static String toAscii(String host) {
+        if (Ascii.isAscii(host, 0, host.length())) {
+            return host;
+        }
+        try {
+            return Ascii.lowerCase(IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("host \"" + host + "\" is not a valid internationalised domain name: "
+                    + e.getMessage());
+        }
     }
 
     /** Whether a host is this machine: {@code localhost}, 127.0.0.0/8 or {@code ::1}. */

@@ -94,6 +94,45 @@ class UrlPatternTest {
                 .getMessage());
     }
 
+    /** Hosts as HttpURLConnection's URL passes them: raw Unicode, which java.net.URI would not even parse. */
+    @ParameterizedTest(name = "{0} does not match {1}")
+    @CsvSource({
+        "http://sso.kitchen.example, sso.k\u0131tchen.example",
+        "http://sso.kitchen.example, \u017F\u017Fo.kitchen.example",
+        "http://sso.kitchen.example, sso.\u212Aitchen.example",
+        "http://sso.kitchen.example, SSO.\u212AITCHEN.EXAMPLE",
+        "http://*.core.windows.example, evil.core.w\u0131ndows.example",
+        "http://*.core.windows.example, ev\u0131l.core.windows.example",
+        "http://xn--bcher-kva.example, b\u00fccher.example",
+    })
+    void aLookAlikeHostMatchesNothing(String pattern, String host) {
+        assertFalse(UrlPattern.parse(pattern).matches("http", host, -1, "/"), host);
+    }
+
+    @Test
+    void hostsAndSchemesCompareAsAsciiIgnoringTheCaseOfAToZOnly() {
+        assertTrue(UrlPattern.parse("http://sso.kitchen.example").matches("http", "SSO.Kitchen.EXAMPLE", -1, "/"));
+        assertTrue(UrlPattern.parse("http://*.core.windows.example").matches("HTTP", "A.Core.Windows.Example.", 80,
+                "/"));
+        assertFalse(UrlPattern.parse("https://a.example").matches("http\u017F", "a.example", -1, "/"),
+                "long s is not s");
+    }
+
+    @Test
+    void anInternationalisedRuleHostIsComparedInItsPunycodeForm() {
+        UrlPattern pattern = UrlPattern.parse("https://B\u00fccher.example/api");
+        assertEquals("https://xn--bcher-kva.example/api", pattern.toString());
+        assertTrue(pattern.matches("https", "xn--bcher-kva.example", -1, "/api/x"));
+        assertTrue(pattern.matches("https", "XN--BCHER-KVA.example", -1, "/api/x"));
+        assertFalse(pattern.matches("https", "b\u00fccher.example", -1, "/api/x"), "a raw Unicode request host");
+        UrlPattern wildcard = UrlPattern.parse("https://*.b\u00fccher.example");
+        assertEquals("https://*.xn--bcher-kva.example", wildcard.toString());
+        assertTrue(wildcard.matches("https", "a.xn--bcher-kva.example", -1, "/"));
+        assertEquals("\"https://xn--\u00fc.example\": host \"xn--\u00fc.example\" is not a valid internationalised "
+                + "domain name: The input starts with the ACE Prefix", assertThrows(IllegalArgumentException.class,
+                        () -> UrlPattern.parse("https://xn--\u00fc.example")).getMessage());
+    }
+
     @Test
     void printsItsCanonicalForm() {
         assertEquals("https://api.example.com/api", UrlPattern.parse("HTTPS://API.example.com.:443/api/").toString());
