@@ -72,24 +72,31 @@ public final class UrlPattern {
             host = colon < 0 ? authority : authority.substring(0, colon);
             portText = colon < 0 ? null : authority.substring(colon + 1);
         }
-        host = Hosts.canonical(host);
+        boolean ipv6 = authority.startsWith("[");
+        if (!ipv6) {
+            host = Hosts.canonical(host);
+        }
         if (host.isEmpty()) {
             throw invalid(pattern, "has no host");
         }
-        boolean wildcard = host.startsWith("*.");
+        boolean wildcard = !ipv6 && host.startsWith("*.");
         if (wildcard) {
-            host = host.substring(1);
-            if (host.length() < 2) {
-                throw invalid(pattern, "a wildcard needs a domain after *.");
-            }
+            host = host.substring(2);
         }
         if (host.indexOf('*') >= 0) {
             throw invalid(pattern, "a wildcard is allowed only as the whole first label (*.example.com)");
         }
         try {
-            host = wildcard ? "." + Hosts.toAscii(host.substring(1)) : Hosts.toAscii(host);
+            host = Hosts.configured(host, ipv6);
         } catch (IllegalArgumentException e) {
             throw invalid(pattern, e.getMessage());
+        }
+        if (wildcard && (host.indexOf('.') < 0 || Hosts.isIpv4(host))) {
+            throw invalid(pattern, "a wildcard needs a domain of two or more labels after *. (*.example.com), "
+                    + "not a top-level domain or an IP address");
+        }
+        if (wildcard) {
+            host = "." + host;
         }
         int port = defaultPort(scheme);
         if (portText != null) {
