@@ -103,6 +103,99 @@ class HostileInputIT extends AgentTestSupport {
         }
     }
 
+    /** A rule file: the given top-level JSON members, then one rule whose match, resource and extra members are given. */
+    private static String ruleFile(String topLevel, String match, String ruleExtra) {
+        return "{" + topLevel + "\"rules\": [{\"match\": \"" + match + "\", \"resource\": \"r\"" + ruleExtra + "}]}";
+    }
+
+    private static final String OK_MATCH = "https://a.example";
+    private static final String LABEL64 = "a".repeat(64);
+    private static final String MUST_BE_IPV6 = "is not an IPv6 address";
+
+    /** Name, rules.json content, the error after "token-agent: configuration error: {file}". */
+    static Stream<Arguments> configurationThatCannotBeRight() {
+        String names = ": a host name has only letters, digits, - and _ (an IPv6 address goes in [ ])";
+        return Stream.of(
+                Arguments.of("a rule key given twice", "{\n  \"rules\": [{\n    \"match\": \"https://a.example\",\n"
+                        + "    \"resource\": \"r\",\n    \"resource\": \"s\"\n  }]\n}",
+                        " line 5 column 5: key \"resource\" given twice"),
+                Arguments.of("rules given twice", "{\"rules\": [],\n \"rules\": []}",
+                        " line 2 column 2: key \"rules\" given twice"),
+                Arguments.of("resource a JSON number", ruleFile("", OK_MATCH, ", \"resource\": 42").replace(
+                        "\"resource\": \"r\", ", ""), ": rules[0].resource: must be a JSON string, not 42"),
+                Arguments.of("a top-level resource a JSON boolean", "{\"match\": \"" + OK_MATCH
+                        + "\", \"resource\": true}", ": resource: must be a JSON string, not true"),
+                Arguments.of("match host ]", ruleFile("", "https://]", ""),
+                        ": rules[0].match: \"https://]\": host \"]\" has ']'" + names),
+                Arguments.of("match host [zz]", ruleFile("", "https://[zz]", ""),
+                        ": rules[0].match: \"https://[zz]\": host [zz] " + MUST_BE_IPV6),
+                Arguments.of("match host [1::2::3]", ruleFile("", "https://[1::2::3]", ""),
+                        ": rules[0].match: \"https://[1::2::3]\": host [1::2::3] " + MUST_BE_IPV6),
+                Arguments.of("match host ho%st", ruleFile("", "https://ho%st", ""),
+                        ": rules[0].match: \"https://ho%st\": host \"ho%st\" has '%'" + names),
+                Arguments.of("match host a..b", ruleFile("", "https://a..b", ""),
+                        ": rules[0].match: \"https://a..b\": host \"a..b\" has an empty label"),
+                Arguments.of("match host host\\path", ruleFile("", "https://host\\\\path", ""),
+                        ": rules[0].match: \"https://host\\path\": host \"host\\path\" has '\\'" + names),
+                Arguments.of("match label of 64", ruleFile("", "https://" + LABEL64 + ".example", ""),
+                        ": rules[0].match: \"https://" + LABEL64 + ".example\": host \"" + LABEL64
+                                + ".example\" has a label longer than 63 characters"),
+                Arguments.of("match host of 254", ruleFile("", "https://" + "abc.".repeat(63) + "ab", ""),
+                        ": rules[0].match: \"https://" + "abc.".repeat(63) + "ab\": host \"" + "abc.".repeat(63)
+                                + "ab\" is longer than 253 characters"),
+                Arguments.of("match *.com", ruleFile("", "https://*.com", ""),
+                        ": rules[0].match: \"https://*.com\": a wildcard needs a domain of two or more labels after "
+                                + "*. (*.example.com), not a top-level domain or an IP address"),
+                Arguments.of("header Host", ruleFile("", OK_MATCH, ", \"header\": \"host\""),
+                        ": rules[0].header: \"host\" is a header the HTTP client manages itself (Host, "
+                                + "Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, Upgrade, "
+                                + "TE, Trailer and Expect): give another"),
+                Arguments.of("header Transfer-Encoding", ruleFile("", OK_MATCH, ", \"header\": \"Transfer-Encoding\""),
+                        ": rules[0].header: \"Transfer-Encoding\" is a header the HTTP client manages itself (Host, "
+                                + "Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, Upgrade, "
+                                + "TE, Trailer and Expect): give another"),
+                Arguments.of("prefix with a control character", ruleFile("", OK_MATCH, ", \"prefix\": \"Bearer\\r\\nX\""),
+                        ": rules[0].prefix: has character U+000D: only visible ASCII characters and spaces are allowed"),
+                Arguments.of("prefix with a non-ASCII character", ruleFile("", OK_MATCH, ", \"prefix\": \"B\u0435arer\""),
+                        ": rules[0].prefix: has character U+0435: only visible ASCII characters and spaces are allowed"),
+                Arguments.of("endpoint port 99999", ruleFile("\"endpoint\": \"http://127.0.0.1:99999/t\", ", OK_MATCH, ""),
+                        ": endpoint: \"http://127.0.0.1:99999/t\": port 99999 is not a number from 1 to 65535"),
+                Arguments.of("endpoint port 0", ruleFile("\"endpoint\": \"http://127.0.0.1:0/t\", ", OK_MATCH, ""),
+                        ": endpoint: \"http://127.0.0.1:0/t\": port 0 is not a number from 1 to 65535"),
+                Arguments.of("endpoint with a query", ruleFile("\"endpoint\": \"http://127.0.0.1:9/t?resource=x\", ",
+                        OK_MATCH, ""), ": endpoint: \"http://127.0.0.1:9/t?resource=x\" must have no query: the agent "
+                                + "adds api-version, resource and the identity itself"),
+                Arguments.of("endpoint host with a label of 64", ruleFile("\"endpoint\": \"http://" + LABEL64
+                        + ".example/t\", ", OK_MATCH, ""), ": endpoint: \"http://" + LABEL64 + ".example/t\": host \""
+                                + LABEL64 + ".example\" has a label longer than 63 characters"),
+                Arguments.of("api_version with &", ruleFile("\"api_version\": \"2018-02-01&x=1\", ", OK_MATCH, ""),
+                        ": api_version: \"2018-02-01&x=1\" is not an API version such as 2018-02-01 (letters, "
+                                + "digits, '.', '-' and '_')"),
+                Arguments.of("timeout a signed string", ruleFile("\"read_timeout_ms\": \"+5\", ", OK_MATCH, ""),
+                        ": read_timeout_ms: \"+5\" is not a whole number of milliseconds from 1 to 2147483647"),
+                Arguments.of("client_id with a space", ruleFile("", OK_MATCH, ", \"client_id\": \"abc def\""),
+                        ": rules[0].client_id: has white space or a control character (U+0020)"));
+    }
+
+    static Stream<Arguments> configurationCases() {
+        return Jdk.all().stream().flatMap(jdk -> configurationThatCannotBeRight().map(a -> Arguments.of(jdk,
+                a.get()[0], a.get()[1], a.get()[2])));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("configurationCases")
+    void configurationThatCannotBeRightStopsTheJvmWithOneLine(Jdk jdk, String name, String json, String error)
+            throws Exception {
+        Path rules = dir.resolve("rules.json");
+        Files.writeString(rules, json);
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs("config=" + rules).run("urlconnection", apiUrl("/x"));
+
+        assertEquals(List.of("token-agent: configuration error: " + rules + error), result.stderrLines(),
+                result.toString());
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals(0, tokenCalls());
+    }
+
     /**
      * An HTTP proxy that answers every request itself and keeps its request line and headers. Not WireMock: Jetty
      * refuses a non-ASCII host with a 400 before WireMock records the request.
