@@ -54,7 +54,8 @@ public final class UrlPattern {
         }
         String host;
         String portText = null;
-        if (authority.startsWith("[")) {
+        boolean ipv6 = authority.startsWith("[");
+        if (ipv6) {
             int close = authority.indexOf(']');
             if (close < 0) {
                 throw invalid(pattern, "has an unclosed IPv6 literal");
@@ -72,7 +73,6 @@ public final class UrlPattern {
             host = colon < 0 ? authority : authority.substring(0, colon);
             portText = colon < 0 ? null : authority.substring(colon + 1);
         }
-        boolean ipv6 = authority.startsWith("[");
         if (!ipv6) {
             host = Hosts.canonical(host);
         }
