@@ -1,5 +1,6 @@
 package io.tokenagent.config;
 
+import io.tokenagent.matching.Ascii;
 import io.tokenagent.matching.Hosts;
 import io.tokenagent.matching.UrlPattern;
 import io.tokenagent.token.TokenRequest;
@@ -26,6 +27,13 @@ public final class ConfigLoader {
             "log_level", "prefetch", "connect_timeout_ms", "read_timeout_ms", "retry_timeout_ms");
     static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "client_id", "object_id",
             "msi_res_id", "authority", "header", "prefix", "overwrite");
+    /** Keys whose value may be a JSON boolean or number; every other key's value is text, a JSON string. */
+    private static final List<String> BOOLEAN_KEYS = Arrays.asList("prefetch", "overwrite");
+    private static final List<String> NUMBER_KEYS = Arrays.asList("connect_timeout_ms", "read_timeout_ms",
+            "retry_timeout_ms");
+    /** Headers the HTTP client manages itself (RFC 9110, 9112): a token there would break or smuggle requests. */
+    private static final List<String> CLIENT_HEADERS = Arrays.asList("Host", "Content-Length", "Transfer-Encoding",
+            "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "TE", "Trailer", "Expect");
     private static final Identity.Kind[] SELECTORS = {
         Identity.Kind.CLIENT_ID, Identity.Kind.OBJECT_ID, Identity.Kind.MSI_RES_ID};
 
@@ -88,6 +96,7 @@ public final class ConfigLoader {
                         || entry.getKey().equals("config")) {
                     throw new ConfigException(entry.getValue().where, unknownKey(true));
                 }
+                checkKind(entry.getKey(), entry.getValue());
                 if (!settings.containsKey(entry.getKey())) {
                     settings.put(entry.getKey(), entry.getValue());
                     if (RULE_KEYS.contains(entry.getKey())) {
@@ -113,7 +122,7 @@ public final class ConfigLoader {
                         + endpoint + ": the agent's own calls must not carry tokens; make the rule narrower");
             }
         }
-        return new AgentConfig(endpoint, text("api_version", AgentConfig.DEFAULT_API_VERSION),
+        return new AgentConfig(endpoint, apiVersion(),
                 choice("on_failure", OnFailure.values(), OnFailure.FAIL),
                 choice("log_level", LogLevel.values(), LogLevel.INFO), bool(settings.get("prefetch"), false),
                 (int) positive("connect_timeout_ms", 2000), (int) positive("read_timeout_ms", 10000),
@@ -156,7 +165,7 @@ public final class ConfigLoader {
             if (!entry.getKey().startsWith("TOKEN_AGENT_")) {
                 continue;
             }
-            String key = entry.getKey().substring("TOKEN_AGENT_".length()).toLowerCase(Locale.ROOT);
+            String key = Ascii.lowerCase(entry.getKey().substring("TOKEN_AGENT_".length()));
             String where = "environment variable " + entry.getKey();
             if (!allKeys().contains(key)) {
                 throw new ConfigException(where, unknownKey(false));
@@ -174,6 +183,7 @@ public final class ConfigLoader {
                 throw new ConfigException(entry.getValue().where, "unknown key in a rule; a rule has "
                         + join(RULE_KEYS));
             }
+            checkKind(entry.getKey(), entry.getValue());
         }
         Setting match = keys.get("match");
         Setting resource = keys.get("resource");
@@ -191,6 +201,7 @@ public final class ConfigLoader {
             throw new ConfigException(resource.where, "is empty: give the resource's App ID URI, "
                     + "e.g. https://vault.azure.net");
         }
+        checkNoSpaces(resource);
         Identity identity = Identity.SYSTEM_ASSIGNED;
         Setting selector = null;
         for (Identity.Kind kind : SELECTORS) {
@@ -205,19 +216,30 @@ public final class ConfigLoader {
             if (s.value.trim().isEmpty()) {
                 throw new ConfigException(s.where, "is empty");
             }
+            checkNoSpaces(s);
             selector = s;
             identity = Identity.userAssigned(kind, s.value.trim());
         }
         Setting authority = keys.get("authority");
+        if (authority != null) {
+            checkNoSpaces(authority);
+        }
         String header = keys.containsKey("header") ? keys.get("header").value : "Authorization";
         if (!isToken(header)) {
             throw new ConfigException(keys.get("header").where, "\"" + header + "\" is not a valid header name");
         }
+        for (String managed : CLIENT_HEADERS) {
+            if (Ascii.equalsIgnoreCase(header, managed)) {
+                throw new ConfigException(keys.get("header").where, "\"" + header + "\" is a header the HTTP client "
+                        + "manages itself (" + join(CLIENT_HEADERS) + "): give another");
+            }
+        }
         String prefix = keys.containsKey("prefix") ? keys.get("prefix").value : "Bearer";
         for (int i = 0; i < prefix.length(); i++) {
             char c = prefix.charAt(i);
-            if (c < ' ' || c == 0x7f) {
-                throw new ConfigException(keys.get("prefix").where, "contains a control character");
+            if (c < ' ' || c >= 0x7f) {
+                throw new ConfigException(keys.get("prefix").where, "has character U+" + hex4(c)
+                        + ": only visible ASCII characters and spaces are allowed");
             }
         }
         boolean overwrite = bool(keys.get("overwrite"), false);
@@ -239,12 +261,26 @@ public final class ConfigLoader {
         }
         try {
             URI uri = new URI(s.value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String scheme = uri.getScheme() == null ? "" : Ascii.lowerCase(uri.getScheme());
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw new ConfigException(s.where, "\"" + s.value + "\" is not an absolute http or https URL");
             }
             if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
                 throw new ConfigException(s.where, "\"" + s.value + "\" must have no user information or fragment");
+            }
+            if (uri.getRawQuery() != null) {
+                throw new ConfigException(s.where, "\"" + s.value + "\" must have no query: the agent adds "
+                        + "api-version, resource and the identity itself");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw new ConfigException(s.where, "\"" + s.value + "\": port " + uri.getPort()
+                        + " is not a number from 1 to 65535");
+            }
+            String host = uri.getHost();
+            try {
+                Hosts.configured(Hosts.canonical(host), host.startsWith("["));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(s.where, "\"" + s.value + "\": " + e.getMessage());
             }
             return uri;
         } catch (URISyntaxException e) {
@@ -252,15 +288,48 @@ public final class ConfigLoader {
         }
     }
 
-    private String text(String key, String defaultValue) throws ConfigException {
-        Setting s = settings.get(key);
+    /** A date such as 2018-02-01, perhaps with a suffix such as -preview: letters, digits, '.', '-' and '_'. */
+    private String apiVersion() throws ConfigException {
+        Setting s = settings.get("api_version");
         if (s == null) {
-            return defaultValue;
+            return AgentConfig.DEFAULT_API_VERSION;
         }
-        if (s.value.trim().isEmpty()) {
+        String value = s.value.trim();
+        if (value.isEmpty()) {
             throw new ConfigException(s.where, "is empty");
         }
-        return s.value.trim();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || c == '_')) {
+                throw new ConfigException(s.where, "\"" + s.value + "\" is not an API version such as "
+                        + AgentConfig.DEFAULT_API_VERSION + " (letters, digits, '.', '-' and '_')");
+            }
+        }
+        return value;
+    }
+
+    /** Text keys must be JSON strings: {@code "resource": 42} is a mistake, not the resource "42". */
+    private static void checkKind(String key, Setting s) throws ConfigException {
+        if (s.kind != Setting.Kind.STRING && !BOOLEAN_KEYS.contains(key) && !NUMBER_KEYS.contains(key)) {
+            throw new ConfigException(s.where, "must be a JSON string, not " + s.value);
+        }
+    }
+
+    /** An identifier or URI sent to the token endpoint: white space or a control character in it cannot be right. */
+    private static void checkNoSpaces(Setting s) throws ConfigException {
+        String value = s.value.trim();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                throw new ConfigException(s.where, "has white space or a control character (U+" + hex4(c) + ")");
+            }
+        }
+    }
+
+    private static String hex4(char c) {
+        String hex = Integer.toHexString(c).toUpperCase(Locale.ROOT);
+        return "0000".substring(hex.length()) + hex;
     }
 
     private <E extends Enum<E>> E choice(String key, E[] values, E defaultValue) throws ConfigException {
@@ -270,8 +339,8 @@ public final class ConfigLoader {
         }
         List<String> allowed = new ArrayList<String>();
         for (E value : values) {
-            String name = value.name().toLowerCase(Locale.ROOT);
-            if (name.equals(s.value.trim().toLowerCase(Locale.ROOT))) {
+            String name = Ascii.lowerCase(value.name());
+            if (Ascii.equalsIgnoreCase(name, s.value.trim())) {
                 return value;
             }
             allowed.add(name);
@@ -283,9 +352,9 @@ public final class ConfigLoader {
         if (s == null) {
             return defaultValue;
         }
-        String v = s.value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("false")) {
-            return v.equals("true");
+        String v = s.value.trim();
+        if (Ascii.equalsIgnoreCase(v, "true") || Ascii.equalsIgnoreCase(v, "false")) {
+            return Ascii.equalsIgnoreCase(v, "true");
         }
         throw new ConfigException(s.where, "\"" + s.value + "\" is not one of true and false");
     }
@@ -295,13 +364,16 @@ public final class ConfigLoader {
         if (s == null) {
             return defaultValue;
         }
-        try {
-            long value = Long.parseLong(s.value.trim());
+        String digits = s.value.trim();
+        boolean number = !digits.isEmpty() && digits.length() <= 10;
+        for (int i = 0; i < digits.length(); i++) {
+            number &= digits.charAt(i) >= '0' && digits.charAt(i) <= '9';
+        }
+        if (number) {
+            long value = Long.parseLong(digits);
             if (value > 0 && value <= Integer.MAX_VALUE) {
                 return value;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new ConfigException(s.where, "\"" + s.value + "\" is not a whole number of milliseconds from 1 to "
                 + Integer.MAX_VALUE);

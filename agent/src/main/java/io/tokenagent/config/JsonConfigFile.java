@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Reads the JSON file named by {@code config} with Jackson's streaming parser (Databind would cost ~150 ms more
- * at every start). Scalars become {@link Setting}s in their text form; {@code rules} becomes one map per rule.
+ * at every start). Scalars become {@link Setting}s in their text form, with their JSON kind; {@code rules}
+ * becomes one map per rule. A key given twice in one object is an error, not "the last one wins".
  */
 final class JsonConfigFile {
 
@@ -63,8 +64,13 @@ final class JsonConfigFile {
     }
 
     private void readTopLevel(JsonParser parser) throws IOException, ConfigException {
+        boolean rulesSeen = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.getCurrentName();
+            if (settings.containsKey(key) || key.equals("rules") && rulesSeen) {
+                throw givenTwice(parser, key);
+            }
+            rulesSeen |= key.equals("rules");
             JsonToken value = parser.nextToken();
             if (key.equals("rules")) {
                 if (value != JsonToken.START_ARRAY) {
@@ -87,6 +93,9 @@ final class JsonConfigFile {
             Map<String, Setting> rule = new LinkedHashMap<String, Setting>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.getCurrentName();
+                if (rule.containsKey(key)) {
+                    throw givenTwice(parser, key);
+                }
                 rule.put(key, scalar(parser, parser.nextToken(), path + ": " + name + "." + key));
             }
             rules.add(rule);
@@ -97,14 +106,21 @@ final class JsonConfigFile {
             ConfigException {
         switch (token) {
             case VALUE_STRING:
+                return new Setting(parser.getText(), where, Setting.Kind.STRING);
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
+                return new Setting(parser.getText(), where, Setting.Kind.NUMBER);
             case VALUE_TRUE:
             case VALUE_FALSE:
-                return new Setting(parser.getText(), where);
+                return new Setting(parser.getText(), where, Setting.Kind.BOOLEAN);
             default:
                 throw new ConfigException(where, "must be a string, number or boolean");
         }
+    }
+
+    /** Called with the parser on the repeated key's name. */
+    private ConfigException givenTwice(JsonParser parser, String key) {
+        return new ConfigException(at(path, parser.getTokenLocation()), "key \"" + key + "\" given twice");
     }
 
     private static String at(String path, JsonLocation location) {

@@ -1,7 +1,5 @@
 package io.tokenagent.matching;
 
-import java.util.Locale;
-
 /**
  * A rule's {@code match}: {@code scheme://host[:port][/path]}, compared with a request's URL as the client will
  * really send it. Immutable and cheap to test: scheme, port and host are compared before any path work, and a
@@ -10,7 +8,7 @@ import java.util.Locale;
 public final class UrlPattern {
 
     private final String scheme;
-    /** Lower case, no trailing dot; for a wildcard, the part after {@code *.} with a leading dot. */
+    /** ASCII (punycode for an internationalised name), lower case, no trailing dot; for a wildcard, the part after {@code *.} with a leading dot. */
     private final String host;
     private final boolean wildcard;
     private final int port;
@@ -40,7 +38,7 @@ public final class UrlPattern {
         if (schemeEnd <= 0) {
             throw invalid(pattern, "is not scheme://host[:port][/path]");
         }
-        String scheme = pattern.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        String scheme = Ascii.lowerCase(pattern.substring(0, schemeEnd));
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw invalid(pattern, "scheme must be http or https");
         }
@@ -56,7 +54,8 @@ public final class UrlPattern {
         }
         String host;
         String portText = null;
-        if (authority.startsWith("[")) {
+        boolean ipv6 = authority.startsWith("[");
+        if (ipv6) {
             int close = authority.indexOf(']');
             if (close < 0) {
                 throw invalid(pattern, "has an unclosed IPv6 literal");
@@ -74,19 +73,30 @@ public final class UrlPattern {
             host = colon < 0 ? authority : authority.substring(0, colon);
             portText = colon < 0 ? null : authority.substring(colon + 1);
         }
-        host = Hosts.canonical(host);
+        if (!ipv6) {
+            host = Hosts.canonical(host);
+        }
         if (host.isEmpty()) {
             throw invalid(pattern, "has no host");
         }
-        boolean wildcard = host.startsWith("*.");
+        boolean wildcard = !ipv6 && host.startsWith("*.");
         if (wildcard) {
-            host = host.substring(1);
-            if (host.length() < 2) {
-                throw invalid(pattern, "a wildcard needs a domain after *.");
-            }
+            host = host.substring(2);
         }
         if (host.indexOf('*') >= 0) {
             throw invalid(pattern, "a wildcard is allowed only as the whole first label (*.example.com)");
+        }
+        try {
+            host = Hosts.configured(host, ipv6);
+        } catch (IllegalArgumentException e) {
+            throw invalid(pattern, e.getMessage());
+        }
+        if (wildcard && (host.indexOf('.') < 0 || Hosts.isIpv4(host))) {
+            throw invalid(pattern, "a wildcard needs a domain of two or more labels after *. (*.example.com), "
+                    + "not a top-level domain or an IP address");
+        }
+        if (wildcard) {
+            host = "." + host;
         }
         int port = defaultPort(scheme);
         if (portText != null) {
@@ -99,13 +109,16 @@ public final class UrlPattern {
     }
 
     /**
-     * Whether a request matches.
+     * Whether a request matches. Hosts are compared as ASCII, ignoring the case of A-Z only: a request host with
+     * any non-ASCII character matches nothing. Such a host is not converted to punycode here: a client that sends
+     * it as it is (HttpURLConnection) has it resolved as it is, and IDNA's mapping would turn look-alikes into the
+     * real letters (the Kelvin sign into {@code k}).
      *
      * @param port the request's port, -1 for the scheme's default
      * @param rawPath the request's path, still percent-encoded; null or empty means {@code /}
      */
     public boolean matches(String requestScheme, String requestHost, int requestPort, String rawPath) {
-        if (requestHost == null || requestScheme == null || !scheme.equalsIgnoreCase(requestScheme)) {
+        if (requestHost == null || requestScheme == null || !Ascii.equalsIgnoreCase(scheme, requestScheme)) {
             return false;
         }
         if ((requestPort == -1 ? port == defaultPort(scheme) : requestPort == port) && hostMatches(requestHost)) {
@@ -127,10 +140,11 @@ public final class UrlPattern {
         int length = end - start;
         if (wildcard) {
             // host is ".example.com": the request needs at least one non-empty label in front of it.
-            return length > host.length() && requestHost.charAt(end - host.length() - 1) != '.'
-                    && requestHost.regionMatches(true, end - host.length(), host, 0, host.length());
+            int suffix = end - host.length();
+            return length > host.length() && requestHost.charAt(suffix - 1) != '.'
+                    && Ascii.regionMatches(requestHost, suffix, host) && Ascii.isAscii(requestHost, start, suffix);
         }
-        return length == host.length() && requestHost.regionMatches(true, start, host, 0, length);
+        return length == host.length() && Ascii.regionMatches(requestHost, start, host);
     }
 
     private boolean pathMatches(String rawPath) {
@@ -147,7 +161,7 @@ public final class UrlPattern {
     }
 
     static int defaultPort(String scheme) {
-        return scheme.equalsIgnoreCase("https") ? 443 : 80;
+        return Ascii.equalsIgnoreCase(scheme, "https") ? 443 : 80;
     }
 
     private static int parsePort(String text) {

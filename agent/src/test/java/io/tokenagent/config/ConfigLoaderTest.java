@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
 
@@ -192,5 +195,109 @@ class ConfigLoaderTest {
         assertTrue(load("match=http://localhost:8080,resource=r").warnings().isEmpty());
         assertTrue(load("match=http://127.0.0.1:8080,resource=r").warnings().isEmpty());
         assertTrue(load("match=https://api.example.com,resource=r").warnings().isEmpty());
+    }
+
+    @Test
+    void aKeyGivenTwiceInTheFileIsAnErrorNamingTheKeyAndWhere() throws Exception {
+        String path = file("{\n  \"rules\": [{\n    \"match\": \"https://a.example\",\n    \"resource\": \"r1\",\n"
+                + "    \"resource\": \"r2\"\n  }]\n}");
+        assertEquals(path + " line 5 column 5: key \"resource\" given twice", error("config=" + path));
+        path = file("{\"log_level\": \"info\",\n \"log_level\": \"off\"}");
+        assertEquals(path + " line 2 column 2: key \"log_level\" given twice", error("config=" + path));
+        path = file("{\"rules\": [{\"match\": \"https://a.example\", \"resource\": \"r\"}],\n"
+                + "\"rules\": [{\"match\": \"https://b.example\", \"resource\": \"r\"}]}");
+        assertEquals(path + " line 2 column 1: key \"rules\" given twice", error("config=" + path));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"match", "resource", "client_id", "object_id", "msi_res_id", "authority", "header",
+        "prefix", "endpoint", "api_version", "on_failure", "log_level"})
+    void aTextKeyGivenAsAJsonNumberOrBooleanIsAnError(String key) throws Exception {
+        String path = file("{\"" + key + "\": 42}");
+        assertEquals(path + ": " + key + ": must be a JSON string, not 42", error("config=" + path));
+        path = file("{\"rules\": [{\"" + key + "\": true}]}");
+        String expected = path + ": rules[0]." + key + ": ";
+        assertEquals(expected + (ConfigLoader.RULE_KEYS.contains(key) ? "must be a JSON string, not true"
+                : "unknown key in a rule; a rule has " + "match, resource, client_id, object_id, msi_res_id, "
+                        + "authority, header, prefix and overwrite"), error("config=" + path));
+    }
+
+    @Test
+    void booleansAndTimeoutsMayBeJsonOrTextButOnlyOfTheirKind() throws Exception {
+        String path = file("{\"prefetch\": \"true\", \"read_timeout_ms\": \"250\", \"connect_timeout_ms\": 300}");
+        AgentConfig config = load("config=" + path);
+        assertTrue(config.prefetch());
+        assertEquals(250, config.readTimeoutMillis());
+        assertEquals(300, config.connectTimeoutMillis());
+        path = file("{\"prefetch\": 1}");
+        assertEquals(path + ": prefetch: \"1\" is not one of true and false", error("config=" + path));
+        path = file("{\"read_timeout_ms\": 2.5}");
+        assertEquals(path + ": read_timeout_ms: \"2.5\" is not a whole number of milliseconds from 1 to 2147483647",
+                error("config=" + path));
+        path = file("{\"read_timeout_ms\": true}");
+        assertEquals(path + ": read_timeout_ms: \"true\" is not a whole number of milliseconds from 1 to 2147483647",
+                error("config=" + path));
+        assertEquals("agent argument read_timeout_ms: \"+5\" is not a whole number of milliseconds from 1 to "
+                + "2147483647", error("read_timeout_ms=+5"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Host", "content-length", "TRANSFER-ENCODING", "Connection", "Keep-Alive",
+        "Proxy-Connection", "Upgrade", "te", "Trailer", "Expect"})
+    void aHeaderTheClientManagesIsAnError(String header) {
+        assertEquals("agent argument header: \"" + header + "\" is a header the HTTP client manages itself (Host, "
+                + "Content-Length, Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, Upgrade, TE, Trailer "
+                + "and Expect): give another", error("match=https://a.example,resource=r,header=" + header));
+    }
+
+    @Test
+    void aPrefixIsVisibleAsciiAndSpaces() throws Exception {
+        assertEquals("My Token", load("match=https://a.example,resource=r,prefix= My Token ").rules().get(0).prefix());
+        assertEquals("agent argument prefix: has character U+0009: only visible ASCII characters and spaces are "
+                + "allowed", error("match=https://a.example,resource=r,prefix=Bearer\tx"));
+        assertEquals("agent argument prefix: has character U+00A0: only visible ASCII characters and spaces are "
+                + "allowed", error("match=https://a.example,resource=r,prefix=Bearer\u00a0x"));
+        assertEquals("agent argument prefix: has character U+212A: only visible ASCII characters and spaces are "
+                + "allowed", error("match=https://a.example,resource=r,prefix=\u212Aey"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "http://127.0.0.1:99999/token | \"http://127.0.0.1:99999/token\": port 99999 is not a number from 1 to 65535",
+        "http://127.0.0.1:0/token | \"http://127.0.0.1:0/token\": port 0 is not a number from 1 to 65535",
+        "http://127.0.0.1/token?resource=x | \"http://127.0.0.1/token?resource=x\" must have no query: the agent adds "
+                + "api-version, resource and the identity itself",
+        "http://a..b/token | \"http://a..b/token\" is not an absolute http or https URL",
+    })
+    void anEndpointThatCannotBeRightIsAnError(String endpoint, String what) {
+        assertEquals("agent argument endpoint: " + what, error("endpoint=" + endpoint));
+    }
+
+    @Test
+    void anEndpointHostIsCheckedAsARuleHostIs() throws Exception {
+        String label64 = "a".repeat(64);
+        assertEquals("agent argument endpoint: \"http://" + label64 + ".example/t\": host \"" + label64
+                + ".example\" has a label longer than 63 characters", error("endpoint=http://" + label64 + ".example/t"));
+        assertEquals(URI.create("http://[::1]:8080/t"), load("endpoint=http://[::1]:8080/t").endpoint());
+        assertEquals(URI.create("http://imds.example./t"), load("endpoint=http://imds.example./t").endpoint());
+    }
+
+    @Test
+    void anApiVersionIsLettersDigitsDotsAndDashes() throws Exception {
+        assertEquals("2019-08-01-preview", load("api_version=2019-08-01-preview").apiVersion());
+        assertEquals("agent argument api_version: \"2018-02-01&resource=x\" is not an API version such as "
+                + "2018-02-01 (letters, digits, '.', '-' and '_')", error("api_version=2018-02-01&resource=x"));
+        assertEquals("agent argument api_version: \"2018 02 01\" is not an API version such as 2018-02-01 (letters, "
+                + "digits, '.', '-' and '_')", error("api_version=2018 02 01"));
+    }
+
+    @Test
+    void identitiesAndResourcesHaveNoInnerWhiteSpace() {
+        assertEquals("agent argument resource: has white space or a control character (U+0020)",
+                error("match=https://a.example,resource=https://vault azure.net"));
+        assertEquals("agent argument client_id: has white space or a control character (U+00A0)",
+                error("match=https://a.example,resource=r,client_id=abc\u00a0def"));
+        assertEquals("agent argument authority: has white space or a control character (U+000A)",
+                error("match=https://a.example,resource=r,authority=https://login.example/t\nx"));
     }
 }

@@ -88,10 +88,94 @@ class UrlPatternTest {
         "https:// | \"https://\": has no host",
         "https://a.*.example | \"https://a.*.example\": a wildcard is allowed only as the whole first label (*.example.com)",
         "https://a example | \"https://a example\": contains white space or a control character",
+        "https://] | \"https://]\": host \"]\" has ']': a host name has only letters, digits, - and _ (an IPv6 address goes in [ ])",
+        "https://[zz] | \"https://[zz]\": host [zz] is not an IPv6 address",
+        "https://[1::2::3] | \"https://[1::2::3]\": host [1::2::3] is not an IPv6 address",
+        "https://[1:2:3:4:5:6:7:8:9] | \"https://[1:2:3:4:5:6:7:8:9]\": host [1:2:3:4:5:6:7:8:9] is not an IPv6 address",
+        "https://[:1] | \"https://[:1]\": host [:1] is not an IPv6 address",
+        "https://[12345::1] | \"https://[12345::1]\": host [12345::1] is not an IPv6 address",
+        "https://[::ffff:1.2.3.256] | \"https://[::ffff:1.2.3.256]\": host [::ffff:1.2.3.256] is not an IPv6 address",
+        "https://ho%st | \"https://ho%st\": host \"ho%st\" has '%': a host name has only letters, digits, - and _ (an IPv6 address goes in [ ])",
+        "https://host\\path | \"https://host\\path\": host \"host\\path\" has '\\': a host name has only letters, digits, - and _ (an IPv6 address goes in [ ])",
+        "https://a..b | \"https://a..b\": host \"a..b\" has an empty label",
+        "https://.a | \"https://.a\": host \".a\" has an empty label",
+        "https://a.example.. | \"https://a.example..\": host \"a.example.\" has an empty label",
+        "https://1.2.3.256 | \"https://1.2.3.256\": host \"1.2.3.256\" ends in a number but is not an IPv4 address (four numbers from 0 to 255)",
+        "https://1.2.3 | \"https://1.2.3\": host \"1.2.3\" ends in a number but is not an IPv4 address (four numbers from 0 to 255)",
+        "https://*.com | \"https://*.com\": a wildcard needs a domain of two or more labels after *. (*.example.com), not a top-level domain or an IP address",
+        "https://*.com. | \"https://*.com.\": a wildcard needs a domain of two or more labels after *. (*.example.com), not a top-level domain or an IP address",
+        "https://*.10.0.0.1 | \"https://*.10.0.0.1\": a wildcard needs a domain of two or more labels after *. (*.example.com), not a top-level domain or an IP address",
     })
     void badPatternsAreRejectedWithAReason(String pattern, String message) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> UrlPattern.parse(pattern))
                 .getMessage());
+    }
+
+    /** Hosts as HttpURLConnection's URL passes them: raw Unicode, which java.net.URI would not even parse. */
+    @ParameterizedTest(name = "{0} does not match {1}")
+    @CsvSource({
+        "http://sso.kitchen.example, sso.k\u0131tchen.example",
+        "http://sso.kitchen.example, \u017F\u017Fo.kitchen.example",
+        "http://sso.kitchen.example, sso.\u212Aitchen.example",
+        "http://sso.kitchen.example, SSO.\u212AITCHEN.EXAMPLE",
+        "http://*.core.windows.example, evil.core.w\u0131ndows.example",
+        "http://*.core.windows.example, ev\u0131l.core.windows.example",
+        "http://xn--bcher-kva.example, b\u00fccher.example",
+    })
+    void aLookAlikeHostMatchesNothing(String pattern, String host) {
+        assertFalse(UrlPattern.parse(pattern).matches("http", host, -1, "/"), host);
+    }
+
+    @Test
+    void hostsAndSchemesCompareAsAsciiIgnoringTheCaseOfAToZOnly() {
+        assertTrue(UrlPattern.parse("http://sso.kitchen.example").matches("http", "SSO.Kitchen.EXAMPLE", -1, "/"));
+        assertTrue(UrlPattern.parse("http://*.core.windows.example").matches("HTTP", "A.Core.Windows.Example.", 80,
+                "/"));
+        assertFalse(UrlPattern.parse("https://a.example").matches("http\u017F", "a.example", -1, "/"),
+                "long s is not s");
+    }
+
+    @Test
+    void anInternationalisedRuleHostIsComparedInItsPunycodeForm() {
+        UrlPattern pattern = UrlPattern.parse("https://B\u00fccher.example/api");
+        assertEquals("https://xn--bcher-kva.example/api", pattern.toString());
+        assertTrue(pattern.matches("https", "xn--bcher-kva.example", -1, "/api/x"));
+        assertTrue(pattern.matches("https", "XN--BCHER-KVA.example", -1, "/api/x"));
+        assertFalse(pattern.matches("https", "b\u00fccher.example", -1, "/api/x"), "a raw Unicode request host");
+        UrlPattern wildcard = UrlPattern.parse("https://*.b\u00fccher.example");
+        assertEquals("https://*.xn--bcher-kva.example", wildcard.toString());
+        assertTrue(wildcard.matches("https", "a.xn--bcher-kva.example", -1, "/"));
+        assertEquals("\"https://xn--\u00fc.example\": host \"xn--\u00fc.example\" is not a valid internationalised "
+                + "domain name: The input starts with the ACE Prefix", assertThrows(IllegalArgumentException.class,
+                        () -> UrlPattern.parse("https://xn--\u00fc.example")).getMessage());
+    }
+
+    @Test
+    void hostLengthsAreThoseOfDns() {
+        String label63 = "a".repeat(63);
+        String host253 = (label63 + ".").repeat(3) + "b".repeat(61);
+        assertEquals(253, host253.length());
+        assertEquals("https://" + host253, UrlPattern.parse("https://" + host253).toString());
+        assertEquals("\"https://" + label63 + "a.example\": host \"" + label63 + "a.example\" has a label longer than 63 "
+                + "characters", assertThrows(IllegalArgumentException.class,
+                        () -> UrlPattern.parse("https://" + label63 + "a.example")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> UrlPattern.parse("https://" + host253 + "b"))
+                .getMessage().endsWith("is longer than 253 characters"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "https://*.example.com, https://*.example.com",
+        "http://10.0.0.1:8080/x, http://10.0.0.1:8080/x",
+        "http://[::1], http://[::1]",
+        "http://[2001:DB8::A:1]/x, http://[2001:db8::a:1]/x",
+        "http://[::ffff:10.0.0.1], http://[::ffff:10.0.0.1]",
+        "http://[1:2:3:4:5:6:7:8], http://[1:2:3:4:5:6:7:8]",
+        "http://localhost:8080, http://localhost:8080",
+        "https://my_host-1.Example.com., https://my_host-1.example.com",
+    })
+    void realHostsAreAccepted(String pattern, String canonical) {
+        assertEquals(canonical, UrlPattern.parse(pattern).toString());
     }
 
     @Test
