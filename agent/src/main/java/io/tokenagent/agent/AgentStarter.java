@@ -8,8 +8,8 @@ import io.tokenagent.instrumentation.ClientTransformer;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.Instrumentations;
 import io.tokenagent.logging.Logs;
-import io.tokenagent.token.ImdsTokenSource;
-import io.tokenagent.token.TokenSource;
+import io.tokenagent.config.Rule;
+import java.util.Map;
 import java.lang.instrument.Instrumentation;
 import org.slf4j.Logger;
 
@@ -22,20 +22,19 @@ final class AgentStarter {
     private AgentStarter() {
     }
 
-    static void start(AgentConfig config, Instrumentation inst, BootBridge bootBridge) {
+    static void start(AgentConfig config, RuleSources sources, Instrumentation inst, BootBridge bootBridge) {
         Logger log = Logs.get(TokenAgent.class);
-        TokenSource source = ImdsTokenSource.create(config, AgentThread.factory("deadline"));
-        TokenCache cache = TokenCache.create(source, source.maxFetchMillis() + 5000, AgentThread.factory("token"));
-        RuleHeaders provider = new RuleHeaders(config, cache);
+        Map<Rule, TokenCache> caches = sources.caches();
+        RuleHeaders provider = new RuleHeaders(config, caches);
         TokenAgentBridge.install(provider);
         new ClientTransformer(new InstrumentationContext(bootBridge), Instrumentations.all()).install(inst);
         if (config.prefetch()) {
             for (RuleHeader header : provider.all()) {
-                cache.prefetch(header.rule().tokenRequest());
+                caches.get(header.rule()).prefetch(header.rule().tokenRequest());
             }
         }
         log.info("started: {} rule{}, tokens from {}, on_failure={}", config.rules().size(),
-                config.rules().size() == 1 ? "" : "s", source.describe(),
+                config.rules().size() == 1 ? "" : "s", sources.describe(),
                 config.onFailure().name().toLowerCase(java.util.Locale.ROOT));
     }
 }

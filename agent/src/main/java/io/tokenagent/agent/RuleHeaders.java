@@ -5,7 +5,6 @@ import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Rule;
-import io.tokenagent.matching.RuleMatcher;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -18,17 +17,19 @@ final class RuleHeaders implements HeaderProvider {
 
     private final RuleMatcher matcher;
     private final Map<Rule, RuleHeader> headers = new IdentityHashMap<Rule, RuleHeader>();
-    private final TokenCache cache;
+    private final Set<TokenCache> caches = new LinkedHashSet<TokenCache>();
     private final String[] headerNames;
     private final String[] prefixes;
 
-    RuleHeaders(AgentConfig config, TokenCache cache) {
-        this.cache = cache;
+    /** @param caches each rule's token cache (one per source) */
+    RuleHeaders(AgentConfig config, Map<Rule, TokenCache> caches) {
         this.matcher = new RuleMatcher(config.rules());
         Set<String> names = new LinkedHashSet<String>();
         Set<String> valuePrefixes = new LinkedHashSet<String>();
         for (Rule rule : config.rules()) {
+            TokenCache cache = caches.get(rule);
             headers.put(rule, new RuleHeader(rule, cache, config.onFailure()));
+            this.caches.add(cache);
             names.add(rule.header());
             valuePrefixes.add(rule.prefix().isEmpty() ? "" : rule.prefix() + ' ');
         }
@@ -52,7 +53,16 @@ final class RuleHeaders implements HeaderProvider {
     @Override
     public boolean isInjectedValue(String headerValue) {
         for (String prefix : prefixes) {
-            if (headerValue.startsWith(prefix) && cache.isIssued(headerValue.substring(prefix.length()))) {
+            if (headerValue.startsWith(prefix) && isIssued(headerValue.substring(prefix.length()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isIssued(String token) {
+        for (TokenCache cache : caches) {
+            if (cache.isIssued(token)) {
                 return true;
             }
         }

@@ -6,6 +6,7 @@ import io.tokenagent.config.ConfigLoader;
 import io.tokenagent.config.OnFailure;
 import io.tokenagent.bridge.BootBridge;
 import io.tokenagent.logging.Logs;
+import io.tokenagent.token.SourceContext;
 import java.lang.instrument.Instrumentation;
 import org.slf4j.Logger;
 
@@ -38,9 +39,12 @@ public final class TokenAgent {
             return;
         }
         AgentConfig config;
+        RuleSources sources;
         try {
             config = ConfigLoader.load(args, SystemProperties.INSTANCE, System.getProperties().stringPropertyNames(),
                     System.getenv());
+            sources = RuleSources.create(config, new SourceContext(config, System.getenv(), SystemProperties.INSTANCE,
+                    AgentThread.factory("deadline")));
         } catch (ConfigException e) {
             stop(beforeMain, "configuration error: " + e.getMessage());
             return;
@@ -56,7 +60,7 @@ public final class TokenAgent {
         }
         WarmUp.start();
         try {
-            AgentStarter.start(config, inst, BootBridge.install(inst));
+            AgentStarter.start(config, sources, inst, BootBridge.install(inst));
             started = true;
         } catch (Throwable t) {
             if (config.onFailure() == OnFailure.FAIL) {

@@ -5,7 +5,7 @@ import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
 import io.tokenagent.token.SystemClock;
 import io.tokenagent.token.TokenException;
-import io.tokenagent.token.TokenRequest;
+import io.tokenagent.config.TokenRequest;
 import io.tokenagent.token.TokenSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

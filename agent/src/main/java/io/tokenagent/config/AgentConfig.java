@@ -11,6 +11,7 @@ public final class AgentConfig {
     public static final String DEFAULT_API_VERSION = "2018-02-01";
 
     private final URI endpoint;
+    private final SourceKind source;
     private final String apiVersion;
     private final OnFailure onFailure;
     private final LogLevel logLevel;
@@ -21,9 +22,10 @@ public final class AgentConfig {
     private final List<Rule> rules;
     private final List<String> warnings;
 
-    public AgentConfig(URI endpoint, String apiVersion, OnFailure onFailure, LogLevel logLevel, boolean prefetch,
+    public AgentConfig(URI endpoint, SourceKind source, String apiVersion, OnFailure onFailure, LogLevel logLevel, boolean prefetch,
             int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules, List<String> warnings) {
         this.endpoint = endpoint;
+        this.source = source;
         this.apiVersion = apiVersion;
         this.onFailure = onFailure;
         this.logLevel = logLevel;
@@ -37,6 +39,11 @@ public final class AgentConfig {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** The agent's {@code source}: {@code IMDS} when an endpoint was given, {@code AUTO} by default. */
+    public SourceKind source() {
+        return source;
     }
 
     public String apiVersion() {

@@ -3,7 +3,6 @@ package io.tokenagent.config;
 import io.tokenagent.matching.Ascii;
 import io.tokenagent.matching.Hosts;
 import io.tokenagent.matching.UrlPattern;
-import io.tokenagent.token.TokenRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -24,9 +23,9 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     static final List<String> AGENT_KEYS = Arrays.asList("config", "endpoint", "api_version", "on_failure",
-            "log_level", "prefetch", "connect_timeout_ms", "read_timeout_ms", "retry_timeout_ms");
-    static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "client_id", "object_id",
-            "msi_res_id", "authority", "header", "prefix", "overwrite");
+            "log_level", "prefetch", "connect_timeout_ms", "read_timeout_ms", "retry_timeout_ms", "source");
+    static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "scope", "client_id", "object_id",
+            "msi_res_id", "authority", "source", "header", "prefix", "overwrite");
     /** Keys whose value may be a JSON boolean or number; every other key's value is text, a JSON string. */
     private static final List<String> BOOLEAN_KEYS = Arrays.asList("prefetch", "overwrite");
     private static final List<String> NUMBER_KEYS = Arrays.asList("connect_timeout_ms", "read_timeout_ms",
@@ -83,7 +82,7 @@ public final class ConfigLoader {
         List<Rule> rules = new ArrayList<Rule>();
         Map<String, Setting> inline = new HashMap<String, Setting>();
         for (String key : RULE_KEYS) {
-            if (settings.containsKey(key)) {
+            if (settings.containsKey(key) && !AGENT_KEYS.contains(key)) {
                 inline.put(key, settings.get(key));
             }
         }
@@ -99,7 +98,7 @@ public final class ConfigLoader {
                 checkKind(entry.getKey(), entry.getValue());
                 if (!settings.containsKey(entry.getKey())) {
                     settings.put(entry.getKey(), entry.getValue());
-                    if (RULE_KEYS.contains(entry.getKey())) {
+                    if (RULE_KEYS.contains(entry.getKey()) && !AGENT_KEYS.contains(entry.getKey())) {
                         inline.put(entry.getKey(), entry.getValue());
                     }
                 }
@@ -122,7 +121,12 @@ public final class ConfigLoader {
                         + endpoint + ": the agent's own calls must not carry tokens; make the rule narrower");
             }
         }
-        return new AgentConfig(endpoint, apiVersion(),
+        SourceKind source = choice("source", SourceKind.values(), SourceKind.AUTO);
+        if (settings.containsKey("endpoint") && source != SourceKind.AUTO && source != SourceKind.IMDS) {
+            throw new ConfigException(settings.get("endpoint").where, "is the IMDS endpoint, but source is "
+                    + source.configName() + ", which takes its endpoint from the environment");
+        }
+        return new AgentConfig(endpoint, settings.containsKey("endpoint") ? SourceKind.IMDS : source, apiVersion(),
                 choice("on_failure", OnFailure.values(), OnFailure.FAIL),
                 choice("log_level", LogLevel.values(), LogLevel.INFO), bool(settings.get("prefetch"), false),
                 (int) positive("connect_timeout_ms", 2000), (int) positive("read_timeout_ms", 10000),
@@ -186,10 +190,13 @@ public final class ConfigLoader {
             checkKind(entry.getKey(), entry.getValue());
         }
         Setting match = keys.get("match");
-        Setting resource = keys.get("resource");
+        Setting resource = keys.containsKey("resource") ? keys.get("resource") : keys.get("scope");
         if (match == null || resource == null) {
             throw new ConfigException(where, "needs both match and resource" + (match == null ? " (match is missing)"
                     : " (resource is missing)"));
+        }
+        if (keys.containsKey("resource") && keys.containsKey("scope")) {
+            throw new ConfigException(where, "has both resource and scope: give one");
         }
         UrlPattern pattern;
         try {
@@ -199,7 +206,7 @@ public final class ConfigLoader {
         }
         if (resource.value.trim().isEmpty()) {
             throw new ConfigException(resource.where, "is empty: give the resource's App ID URI, "
-                    + "e.g. https://vault.azure.net");
+                    + "e.g. https://vault.azure.net" + (keys.containsKey("scope") ? "/.default" : ""));
         }
         checkNoSpaces(resource);
         Identity identity = Identity.SYSTEM_ASSIGNED;
@@ -247,9 +254,12 @@ public final class ConfigLoader {
             warnings.add(name + " sends tokens over plain http to " + pattern.host()
                     + ": anyone on the network path can read them");
         }
-        Rule rule = new Rule(name, pattern, new TokenRequest(resource.value.trim(), identity,
-                authority == null || authority.value.trim().isEmpty() ? null : authority.value.trim()),
-                header, prefix.trim(), overwrite);
+        String audience = resource.value.trim();
+        boolean isScope = keys.containsKey("scope");
+        TokenRequest request = new TokenRequest(isScope ? null : audience, isScope ? audience : null, identity,
+                authority == null || authority.value.trim().isEmpty() ? null : authority.value.trim());
+        SourceKind source = keys.containsKey("source") ? ruleSource(keys.get("source")) : null;
+        Rule rule = new Rule(name, pattern, request, source, header, prefix.trim(), overwrite);
         ruleWhere.put(rule, match.where);
         return rule;
     }
@@ -332,8 +342,15 @@ public final class ConfigLoader {
         return "0000".substring(hex.length()) + hex;
     }
 
+    private SourceKind ruleSource(Setting s) throws ConfigException {
+        return choice(s, SourceKind.values(), null);
+    }
+
     private <E extends Enum<E>> E choice(String key, E[] values, E defaultValue) throws ConfigException {
-        Setting s = settings.get(key);
+        return choice(settings.get(key), values, defaultValue);
+    }
+
+    private static <E extends Enum<E>> E choice(Setting s, E[] values, E defaultValue) throws ConfigException {
         if (s == null) {
             return defaultValue;
         }

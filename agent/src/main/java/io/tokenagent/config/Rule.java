@@ -1,7 +1,6 @@
 package io.tokenagent.config;
 
 import io.tokenagent.matching.UrlPattern;
-import io.tokenagent.token.TokenRequest;
 
 /** One configured rule: which URLs it matches, which token they get, and how it is put on the request. */
 public final class Rule {
@@ -9,18 +8,21 @@ public final class Rule {
     private final String name;
     private final UrlPattern match;
     private final TokenRequest tokenRequest;
+    private final SourceKind source;
     private final String header;
     private final String prefix;
     private final boolean overwrite;
 
     /**
      * @param name where the rule was written, for messages: {@code rules[2]} or {@code inline rule}
+     * @param source the rule's own source, or null for the agent's
      */
-    public Rule(String name, UrlPattern match, TokenRequest tokenRequest, String header, String prefix,
-            boolean overwrite) {
+    public Rule(String name, UrlPattern match, TokenRequest tokenRequest, SourceKind source, String header,
+            String prefix, boolean overwrite) {
         this.name = name;
         this.match = match;
         this.tokenRequest = tokenRequest;
+        this.source = source;
         this.header = header;
         this.prefix = prefix;
         this.overwrite = overwrite;
@@ -36,6 +38,11 @@ public final class Rule {
 
     public TokenRequest tokenRequest() {
         return tokenRequest;
+    }
+
+    /** The rule's own {@code source}, or null to use the agent's. */
+    public SourceKind source() {
+        return source;
     }
 
     public String header() {

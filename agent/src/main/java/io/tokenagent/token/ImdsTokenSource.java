@@ -1,18 +1,15 @@
 package io.tokenagent.token;
 
-import io.tokenagent.config.AgentConfig;
+import io.tokenagent.config.TokenRequest;
 import io.tokenagent.config.Identity;
 import io.tokenagent.logging.Logs;
-import java.io.UnsupportedEncodingException;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URL;
-import java.net.URLEncoder;
 import java.text.SimpleDateFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
@@ -34,31 +31,30 @@ public final class ImdsTokenSource implements TokenSource {
 
     private final URI endpoint;
     private final String apiVersion;
+    private final Identity defaultIdentity;
     private final EndpointCall call;
     private final RetryingFetch retrying;
     private final LongSupplier clock;
+    private final String chosenBy;
 
-    ImdsTokenSource(URI endpoint, String apiVersion, EndpointCall call, RetryingFetch retrying,
-            LongSupplier clock) {
-        this.endpoint = endpoint;
-        this.apiVersion = apiVersion;
-        this.call = call;
-        this.retrying = retrying;
-        this.clock = clock;
+    ImdsTokenSource(SourceContext context) {
+        this.endpoint = context.config().endpoint();
+        this.apiVersion = context.config().apiVersion();
+        this.defaultIdentity = ManagedIdentity.defaultIdentity(context);
+        this.call = context.call();
+        this.retrying = context.retrying();
+        this.clock = context.clock();
+        this.chosenBy = context.chosenBy();
     }
 
-    /** @param threads for the one timer thread that cuts off responses past their deadline */
-    public static ImdsTokenSource create(AgentConfig config, ThreadFactory threads) {
-        return new ImdsTokenSource(config.endpoint(), config.apiVersion(),
-                new EndpointCall(config.connectTimeoutMillis(), config.readTimeoutMillis(),
-                        new ResponseDeadline(threads)),
-                new RetryingFetch(config.retryTimeoutMillis(), SystemClock.INSTANCE, Backoff.DEFAULT),
-                SystemClock.INSTANCE);
+    @Override
+    public String unsupported(TokenRequest request) {
+        return ManagedIdentity.unsupportedScope(request);
     }
 
     @Override
     public String describe() {
-        return "IMDS " + endpoint;
+        return "IMDS " + endpoint + chosenBy;
     }
 
     @Override
@@ -122,30 +118,13 @@ public final class ImdsTokenSource implements TokenSource {
 
     /** The endpoint has no query of its own (the configuration refuses one): the agent's parameters are all. */
     private URL requestUrl(TokenRequest request) {
-        StringBuilder query = new StringBuilder();
-        query.append("api-version=").append(encode(apiVersion));
-        query.append("&resource=").append(encode(request.resource()));
-        Identity identity = request.identity();
-        if (identity.kind() != Identity.Kind.SYSTEM_ASSIGNED) {
-            query.append('&').append(identity.kind().parameter()).append('=').append(encode(identity.value()));
-        }
-        if (request.authority() != null) {
-            query.append("&authority=").append(encode(request.authority()));
-        }
-        String base = endpoint.toString();
-        int cut = base.indexOf('?');
+        Identity identity = ManagedIdentity.effective(request.identity(), defaultIdentity);
+        Form query = new Form().add("api-version", apiVersion).add("resource", request.resource())
+                .add(identity.kind().parameter(), identity.value()).add("authority", request.authority());
         try {
-            return new URL((cut < 0 ? base : base.substring(0, cut)) + "?" + query);
+            return new URL(endpoint + "?" + query);
         } catch (java.net.MalformedURLException e) {
             throw new IllegalStateException("the configured endpoint was checked at start", e);
-        }
-    }
-
-    private static String encode(String value) {
-        try {
-            return URLEncoder.encode(value, "UTF-8");
-        } catch (UnsupportedEncodingException e) {
-            throw new IllegalStateException("UTF-8 is required of every JVM", e);
         }
     }
 }

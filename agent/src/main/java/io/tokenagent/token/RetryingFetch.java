@@ -1,5 +1,6 @@
 package io.tokenagent.token;
 
+import io.tokenagent.config.TokenRequest;
 import io.tokenagent.logging.Durations;
 import io.tokenagent.logging.Logs;
 import java.util.function.LongSupplier;

@@ -1,9 +1,11 @@
 package io.tokenagent.token;
 
+import io.tokenagent.config.TokenRequest;
+
 /**
- * Where tokens come from: one implementation per kind of token endpoint (IMDS today; App Service, Arc, workload
- * identity later). A source is bound to one endpoint, so one cache per source keys its entries by
- * {@link TokenRequest} alone.
+ * Where tokens come from: one implementation per kind of token endpoint (IMDS, App Service, Arc, workload
+ * identity, ...), built by {@link TokenSources} from the configuration and the environment. A source is bound to
+ * one endpoint and one way of authenticating, so one cache per source keys its entries by {@link TokenRequest}.
  */
 public interface TokenSource {
 
@@ -19,6 +21,16 @@ public interface TokenSource {
      */
     long maxFetchMillis();
 
-    /** The endpoint, for logs and error messages, e.g. {@code IMDS http://169.254.169.254/...}. */
+    /**
+     * Why this source cannot serve a request (an identity selector or a scope its protocol cannot express), or
+     * null when it can. Asked for every rule at start, where an answer is a configuration error: a source never
+     * falls back silently to another identity.
+     */
+    String unsupported(TokenRequest request);
+
+    /**
+     * The source, its endpoint and how it was chosen, for logs and error messages, e.g.
+     * {@code App Service http://127.0.0.1:41564/msi/token (IDENTITY_ENDPOINT, IDENTITY_HEADER)}. Never a secret.
+     */
     String describe();
 }

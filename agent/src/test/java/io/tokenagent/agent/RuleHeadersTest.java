@@ -11,11 +11,13 @@ import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.ConfigLoader;
+import io.tokenagent.config.Rule;
 import io.tokenagent.token.AccessToken;
 import io.tokenagent.token.TokenException;
-import io.tokenagent.token.TokenRequest;
+import io.tokenagent.config.TokenRequest;
 import io.tokenagent.token.TokenSource;
 import java.io.IOException;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,11 +49,21 @@ class RuleHeadersTest {
         public long maxFetchMillis() {
             return 5000;
         }
+
+
+        @Override
+
+        public String unsupported(TokenRequest request) {
+
+            return null;
+
+        }
     };
 
     private RuleHeaders headers(String args) throws Exception {
         AgentConfig config = ConfigLoader.load("endpoint=http://127.0.0.1:1/token," + args, k -> null, Map.of());
-        return new RuleHeaders(config, TokenCache.create(source, 5000, AgentThread.factory("token")));
+        return new RuleHeaders(config, cachePerRule(config, TokenCache.create(source, 5000,
+                AgentThread.factory("token"))));
     }
 
     @Test
@@ -110,12 +122,18 @@ class RuleHeadersTest {
     void anAsyncValueIsAtHandWhenCachedAndOtherwiseContinuesOnAThreadWhereRequestsAreStillMatched()
             throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        RuleHeaders headers = new RuleHeaders(ConfigLoader.load("endpoint=http://127.0.0.1:1/token,"
-                + "match=https://api.example,resource=https://r", k -> null, Map.of()), TokenCache.create(
+        AgentConfig config = ConfigLoader.load("endpoint=http://127.0.0.1:1/token,"
+                + "match=https://api.example,resource=https://r", k -> null, Map.of());
+        RuleHeaders headers = new RuleHeaders(config, cachePerRule(config, TokenCache.create(
                 new TokenSource() {
                     @Override
                     public long maxFetchMillis() {
                         return 5000;
+                    }
+
+                    @Override
+                    public String unsupported(TokenRequest request) {
+                        return null;
                     }
 
                     @Override
@@ -133,7 +151,7 @@ class RuleHeadersTest {
                     public String describe() {
                         return "IMDS";
                     }
-                }, 5000, AgentThread.factory("token")));
+                }, 5000, AgentThread.factory("token"))));
         HeaderRule rule = headers.match("https", "api.example", 443, "/");
         CompletableFuture<String> first = rule.headerValueAsync("https", "api.example", 443);
         AtomicReference<Object> matchedWhereItContinues = new AtomicReference<>();
@@ -158,5 +176,13 @@ class RuleHeadersTest {
         HeaderRule rule = headers("match=https://api.example,resource=https://r,header=X-Token,prefix=")
                 .match("https", "api.example", 443, "/");
         assertEquals("bare", rule.headerValue("https", "api.example", 443));
+    }
+
+    private static Map<Rule, TokenCache> cachePerRule(AgentConfig config, TokenCache cache) {
+        Map<Rule, TokenCache> caches = new IdentityHashMap<>();
+        for (Rule rule : config.rules()) {
+            caches.put(rule, cache);
+        }
+        return caches;
     }
 }

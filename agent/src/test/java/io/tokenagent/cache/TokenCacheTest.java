@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tokenagent.config.Identity;
 import io.tokenagent.token.AccessToken;
 import io.tokenagent.token.TokenException;
-import io.tokenagent.token.TokenRequest;
+import io.tokenagent.config.TokenRequest;
 import io.tokenagent.token.TokenSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 class TokenCacheTest {
 
-    private static final TokenRequest KEY = new TokenRequest("https://vault.azure.net", Identity.SYSTEM_ASSIGNED, null);
+    private static final TokenRequest KEY = TokenRequest.forResource("https://vault.azure.net", Identity.SYSTEM_ASSIGNED, null);
     private static final long HOUR = 3_600_000;
     private static final AtomicInteger THREAD_COUNT = new AtomicInteger();
     private static final ThreadFactory THREADS = task -> {
@@ -319,6 +319,15 @@ class TokenCacheTest {
         @Override
         public long maxFetchMillis() {
             return 1000;
+        }
+
+
+        @Override
+
+        public String unsupported(TokenRequest request) {
+
+            return null;
+
         }
     }
 

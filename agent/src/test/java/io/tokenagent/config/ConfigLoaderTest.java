@@ -106,8 +106,9 @@ class ConfigLoaderTest {
     @Test
     void errorsNameWhereAndWhat() throws Exception {
         assertEquals("agent argument timeout: unknown key; known keys are config, endpoint, api_version, on_failure, "
-                + "log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, match, resource, "
-                + "client_id, object_id, msi_res_id, authority, header, prefix and overwrite", error("timeout=5"));
+                + "log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, source, match, "
+                + "resource, scope, client_id, object_id, msi_res_id, authority, header, prefix and overwrite",
+                error("timeout=5"));
         assertEquals("agent argument \"verbose\": expected key=value (arguments are key=value pairs separated by "
                 + "commas)", error("verbose"));
         assertEquals("agent argument on_failure: \"sometimes\" is not one of fail and proceed",
@@ -145,8 +146,8 @@ class ConfigLoaderTest {
     @Test
     void aMisspeltSystemPropertyIsAnError() throws Exception {
         assertEquals("system property tokenagent.on_falure: unknown key; known keys are config, endpoint, api_version, "
-                + "on_failure, log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, match, "
-                + "resource, client_id, object_id, msi_res_id, authority, header, prefix and overwrite",
+                + "on_failure, log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, source, "
+                + "match, resource, scope, client_id, object_id, msi_res_id, authority, header, prefix and overwrite",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(null, props::get,
                         List.of("java.version", "tokenagent.on_falure"), env)).getMessage());
         props.put("tokenagent.on_failure", "proceed");
@@ -218,8 +219,8 @@ class ConfigLoaderTest {
         path = file("{\"rules\": [{\"" + key + "\": true}]}");
         String expected = path + ": rules[0]." + key + ": ";
         assertEquals(expected + (ConfigLoader.RULE_KEYS.contains(key) ? "must be a JSON string, not true"
-                : "unknown key in a rule; a rule has " + "match, resource, client_id, object_id, msi_res_id, "
-                        + "authority, header, prefix and overwrite"), error("config=" + path));
+                : "unknown key in a rule; a rule has " + "match, resource, scope, client_id, object_id, msi_res_id, "
+                        + "authority, source, header, prefix and overwrite"), error("config=" + path));
     }
 
     @Test
@@ -299,5 +300,29 @@ class ConfigLoaderTest {
                 error("match=https://a.example,resource=r,client_id=abc\u00a0def"));
         assertEquals("agent argument authority: has white space or a control character (U+000A)",
                 error("match=https://a.example,resource=r,authority=https://login.example/t\nx"));
+    }
+
+    @Test
+    void aRuleGivesAResourceOrAScopeAndMayNameItsOwnSource() throws Exception {
+        AgentConfig config = ConfigLoader.load("source=imds,match=https://graph.example,scope=https://graph.example/"
+                + ".default", k -> null, Map.of());
+        assertEquals(SourceKind.IMDS, config.source());
+        assertEquals("https://graph.example", config.rules().get(0).tokenRequest().resource());
+        assertEquals(null, config.rules().get(0).source(), "a global source is not the inline rule's own");
+        assertEquals("inline rule: has both resource and scope: give one",
+                error("match=https://a.example,resource=r,scope=r/.default"));
+        assertEquals("agent argument source: \"vm\" is not one of auto, imds, appservice, appservice2017, cloudshell, "
+                + "arc, servicefabric, workload, client_secret, client_certificate and azurecli",
+                error("match=https://a.example,resource=r,source=vm"));
+        assertEquals("agent argument endpoint: is the IMDS endpoint, but source is appservice, which takes its "
+                + "endpoint from the environment", error("endpoint=http://127.0.0.1:1/t,source=appservice,"
+                + "match=https://a.example,resource=r"));
+        assertEquals(SourceKind.IMDS, ConfigLoader.load("endpoint=http://127.0.0.1:1/t,match=https://a.example,"
+                + "resource=r", k -> null, Map.of()).source(), "an explicit endpoint means IMDS");
+        String path = file("{\"source\": \"auto\", \"rules\": [{\"match\": \"https://a.example\", \"resource\": \"r\","
+                + " \"source\": \"workload\"}]}");
+        config = ConfigLoader.load("config=" + path, k -> null, Map.of());
+        assertEquals(SourceKind.AUTO, config.source());
+        assertEquals(SourceKind.WORKLOAD, config.rules().get(0).source());
     }
 }

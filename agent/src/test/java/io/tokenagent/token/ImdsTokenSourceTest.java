@@ -1,5 +1,6 @@
 package io.tokenagent.token;
 
+import io.tokenagent.config.TokenRequest;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -14,11 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.tokenagent.config.AgentConfig;
+import io.tokenagent.config.ConfigException;
+import io.tokenagent.config.ConfigLoader;
 import io.tokenagent.config.Identity;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImdsTokenSourceTest {
 
     private static final String PATH = "/metadata/identity/oauth2/token";
-    private static final TokenRequest VAULT = new TokenRequest("https://vault.azure.net", Identity.SYSTEM_ASSIGNED,
+    private static final TokenRequest VAULT = TokenRequest.forResource("https://vault.azure.net", Identity.SYSTEM_ASSIGNED,
             null);
 
     private WireMockServer server;
@@ -60,8 +65,18 @@ class ImdsTokenSourceTest {
     }
 
     private ImdsTokenSource source(URI endpoint, long retryTimeoutMillis) {
-        return new ImdsTokenSource(endpoint, "2018-02-01", new EndpointCall(1000, 1000, new ResponseDeadline(
-                Thread::new)), new RetryingFetch(retryTimeoutMillis, now::get, backoff), now::get);
+        return source(endpoint, retryTimeoutMillis, Map.of());
+    }
+
+    private ImdsTokenSource source(URI endpoint, long retryTimeoutMillis, Map<String, String> env) {
+        try {
+            AgentConfig config = ConfigLoader.load("endpoint=" + endpoint + ",connect_timeout_ms=1000,"
+                    + "read_timeout_ms=1000,retry_timeout_ms=" + retryTimeoutMillis, k -> null, Map.of());
+            return new ImdsTokenSource(new SourceContext(config, env, k -> null, now::get, backoff,
+                    new ResponseDeadline(Thread::new), null));
+        } catch (ConfigException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String token(String value) {
@@ -71,7 +86,7 @@ class ImdsTokenSourceTest {
     @Test
     void sendsTheImdsRequest() throws Exception {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(token("t1"))));
-        TokenRequest request = new TokenRequest("https://vault.azure.net", Identity.userAssigned(
+        TokenRequest request = TokenRequest.forResource("https://vault.azure.net", Identity.userAssigned(
                 Identity.Kind.CLIENT_ID, "abc-123"), "https://login.example/tenant");
         AccessToken token = source(5000).fetch(request);
 
@@ -85,6 +100,28 @@ class ImdsTokenSourceTest {
         String url = server.getAllServeEvents().get(0).getRequest().getUrl();
         assertEquals(PATH + "?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=abc-123"
                 + "&authority=https%3A%2F%2Flogin.example%2Ftenant", url);
+    }
+
+    @Test
+    void azureClientIdNamesTheIdentityOfRulesThatNameNone() throws Exception {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(token("t1"))));
+        ImdsTokenSource source = source(URI.create("http://127.0.0.1:" + server.port() + PATH), 5000,
+                Map.of("AZURE_CLIENT_ID", "from-env"));
+        source.fetch(VAULT);
+        source.fetch(TokenRequest.forResource("https://vault.azure.net", Identity.userAssigned(
+                Identity.Kind.OBJECT_ID, "oid"), null));
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("client_id", equalTo("from-env")));
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("object_id", equalTo("oid"))
+                .withoutQueryParam("client_id"));
+    }
+
+    @Test
+    void aScopeThatIsNotADefaultScopeCannotGoToAManagedIdentityEndpoint() {
+        ImdsTokenSource source = source(5000);
+        assertEquals(null, source.unsupported(new TokenRequest(null, "https://vault.azure.net/.default",
+                Identity.SYSTEM_ASSIGNED, null)));
+        assertTrue(source.unsupported(new TokenRequest(null, "api://x/read", Identity.SYSTEM_ASSIGNED, null))
+                .startsWith("scope api://x/read is not <resource>/.default"));
     }
 
     @Test

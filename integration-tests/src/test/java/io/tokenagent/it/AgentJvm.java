@@ -87,7 +87,10 @@ public final class AgentJvm {
         command.add(mainClass);
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("TOKEN_AGENT_") || k.equals("JAVA_TOOL_OPTIONS"));
+        // Hermetic: nothing of this machine's identity environment chooses the application's token source.
+        builder.environment().keySet().removeIf(k -> k.startsWith("TOKEN_AGENT_") || k.equals("JAVA_TOOL_OPTIONS")
+                || k.startsWith("AZURE_") || k.startsWith("IDENTITY_") || k.startsWith("MSI_")
+                || k.equals("IMDS_ENDPOINT"));
         builder.environment().putAll(env);
         Path out = Files.createTempFile("app", ".out");
         Path err = Files.createTempFile("app", ".err");

@@ -1,7 +1,6 @@
-package io.tokenagent.matching;
+package io.tokenagent.agent;
 
 import io.tokenagent.config.Rule;
-import java.net.URI;
 import java.util.List;
 
 /** The configured rules in order: the first whose pattern matches a request's URL wins. */
@@ -13,7 +12,7 @@ public final class RuleMatcher {
         this.rules = rules.toArray(new Rule[0]);
     }
 
-    /** The first rule matching the request, or null. See {@link UrlPattern#matches} for the parameters. */
+    /** The first rule matching the request, or null. See {@link io.tokenagent.matching.UrlPattern#matches} for the parameters. */
     public Rule match(String scheme, String host, int port, String rawPath) {
         for (Rule rule : rules) {
             if (rule.match().matches(scheme, host, port, rawPath)) {
@@ -21,10 +20,5 @@ public final class RuleMatcher {
             }
         }
         return null;
-    }
-
-    /** The same for a URI; its host is the real one, whatever user information precedes it. */
-    public Rule match(URI uri) {
-        return match(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath());
     }
 }

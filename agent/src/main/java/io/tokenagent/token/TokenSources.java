@@ -1,0 +1,29 @@
+package io.tokenagent.token;
+
+import io.tokenagent.config.ConfigException;
+import io.tokenagent.config.SourceKind;
+
+/** The one place that knows every source: a name, and how it is built. Adding a source adds a line here. */
+public final class TokenSources {
+
+    private TokenSources() {
+    }
+
+    /**
+     * The source a {@code source} value names, {@code auto} resolved from the environment.
+     *
+     * @throws ConfigException when the environment lacks what the named source needs, naming what is missing
+     */
+    public static TokenSource create(SourceKind kind, SourceContext context) throws ConfigException {
+        if (kind == SourceKind.AUTO) {
+            SourceChooser.Choice choice = SourceChooser.choose(context);
+            return create(choice.kind, context.chosenBy(choice.reason));
+        }
+        switch (kind) {
+            case IMDS:
+                return new ImdsTokenSource(context);
+            default:
+                throw new ConfigException("source", kind.configName() + " is not available in this version");
+        }
+    }
+}
