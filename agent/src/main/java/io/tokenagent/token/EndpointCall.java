@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP call to a token endpoint, as every source makes it: no redirects followed, no caches, connecting within
@@ -45,10 +48,30 @@ final class EndpointCall {
      * @param proxy {@link Proxy#NO_PROXY} for managed-identity endpoints, which must never be reached through one
      */
     Response send(URL url, Map<String, String> headers, byte[] body, Proxy proxy) throws TokenException {
+        return send(url, headers, body, proxy, null, null);
+    }
+
+    /**
+     * The same over TLS settings of this call's own (a pinned certificate, a private CA), never the JVM's:
+     * nothing else in the application's process trusts differently.
+     *
+     * @param tls the socket factory for an {@code https} URL, or null for the JVM's default
+     * @param hosts the host name check for it, or null for the JVM's default
+     */
+    Response send(URL url, Map<String, String> headers, byte[] body, Proxy proxy, SSLSocketFactory tls,
+            HostnameVerifier hosts) throws TokenException {
         HttpURLConnection connection = null;
         ResponseDeadline.Watch watch = null;
         try {
             connection = (HttpURLConnection) url.openConnection(proxy);
+            if (connection instanceof HttpsURLConnection) {
+                if (tls != null) {
+                    ((HttpsURLConnection) connection).setSSLSocketFactory(tls);
+                }
+                if (hosts != null) {
+                    ((HttpsURLConnection) connection).setHostnameVerifier(hosts);
+                }
+            }
             connection.setConnectTimeout(connectTimeoutMillis);
             connection.setReadTimeout(readTimeoutMillis);
             connection.setUseCaches(false);
