@@ -103,6 +103,58 @@ class HostileInputIT extends AgentTestSupport {
         }
     }
 
+    static Stream<Arguments> otherClients() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of(
+                Arguments.of(jdk, "okhttp-5.5.1", "io.tokenagent.it.apps.OkHttpApp"),
+                Arguments.of(jdk, "okhttp-3.14.9", "io.tokenagent.it.apps.OkHttpApp"),
+                Arguments.of(jdk, "apache-4.5.14", "io.tokenagent.it.apps.ApacheClassicApp")));
+    }
+
+    /**
+     * Clients with URL types of their own: OkHttp maps an internationalised name the way UTS #46 does (the Kelvin
+     * sign and the long s become {@code k} and {@code s}, so those two names ARE the genuine host for it, and it
+     * connects there), others go out in punycode; Apache HttpClient 4 takes the host from the raw authority. Whatever
+     * each client makes of a name, a token goes only with a request whose host, as the client sent it, is the
+     * genuine one.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("otherClients")
+    void lookAlikeHostsGetATokenOnlyWhereTheClientSendsTheGenuineHost(Jdk jdk, String version, String app)
+            throws Exception {
+        tokenEndpointGives("token-real", 3600);
+        try (RecordingProxy proxy = new RecordingProxy()) {
+            Path rules = dir.resolve("rules.json");
+            Files.writeString(rules, "{\"endpoint\": \"" + endpoint() + "\", \"rules\": [\n"
+                    + "  {\"match\": \"http://sso.kitchen.example:8080\", \"resource\": \"" + RESOURCE + "\"},\n"
+                    + "  {\"match\": \"http://*.core.windows.example:8080\", \"resource\": \"" + RESOURCE + "\"}\n"
+                    + "]}\n");
+            // OkHttp follows the JVM's proxy settings by itself; Apache HttpClient 4 when built to
+            List<String> args = new ArrayList<>(app.endsWith("ApacheClassicApp") ? List.of("--system-proxy") : List.of());
+            args.add("http://sso.kitchen.example:8080/genuine");
+            LOOK_ALIKES.forEach((path, host) -> args.add("http://" + host + ":8080" + path));
+            AgentJvm.Result result = onClient(jdk, version).mainClass(app).agentArgs("config=" + rules)
+                    .env("LC_ALL", "C.UTF-8")
+                    .jvmArg("-Dhttp.proxyHost=127.0.0.1").jvmArg("-Dhttp.proxyPort=" + proxy.port())
+                    .jvmArg("-Dhttp.nonProxyHosts=nothing.invalid")
+                    .run(args.toArray(new String[0]));
+
+            assertEquals(List.of("Bearer token-real"), proxy.received("/genuine", "Authorization"), result.toString());
+            int judged = 0;
+            synchronized (proxy.heads) {
+                for (String head : proxy.heads) {
+                    String requestLine = head.lines().findFirst().orElse("");
+                    boolean genuine = requestLine.startsWith("GET http://sso.kitchen.example:8080/")
+                            || requestLine.matches("GET http://[a-z0-9-]+\\.core\\.windows\\.example:8080/.*");
+                    boolean carried = head.lines().anyMatch(l -> l.regionMatches(true, 0, "Authorization:", 0, 14));
+                    assertEquals(genuine, carried, "token on " + requestLine + "\n" + result);
+                    judged++;
+                }
+            }
+            assertTrue(judged >= 1 + LOOK_ALIKES.size() / 2, "most look-alike requests reached the proxy: "
+                    + proxy.heads + "\n" + result);
+        }
+    }
+
     /** A rule file: the given top-level JSON members, then one rule whose match, resource and extra members are given. */
     private static String ruleFile(String topLevel, String match, String ruleExtra) {
         return "{" + topLevel + "\"rules\": [{\"match\": \"" + match + "\", \"resource\": \"r\"" + ruleExtra + "}]}";

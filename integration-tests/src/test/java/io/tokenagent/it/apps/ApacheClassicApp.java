@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
 import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.util.EntityUtils;
 
@@ -20,14 +21,20 @@ public final class ApacheClassicApp {
         List<String> headers = new ArrayList<>();
         List<String> urls = new ArrayList<>();
         int threads = 1;
+        boolean systemProxy = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--header" -> headers.add(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--system-proxy" -> systemProxy = true;
                 default -> urls.add(args[i]);
             }
         }
-        try (CloseableHttpClient client = HttpClients.custom().setMaxConnTotal(64).setMaxConnPerRoute(64).build()) {
+        HttpClientBuilder builder = HttpClients.custom().setMaxConnTotal(64).setMaxConnPerRoute(64);
+        if (systemProxy) {
+            builder.useSystemProperties(); // http.proxyHost and friends, as HttpURLConnection honours them
+        }
+        try (CloseableHttpClient client = builder.build()) {
             AppSupport.sendOnThreads(threads, urls, url -> send(client, url, headers));
         }
     }
