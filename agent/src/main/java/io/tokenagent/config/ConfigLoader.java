@@ -109,10 +109,14 @@ public final class ConfigLoader {
         if (!inline.isEmpty()) {
             rules.add(rule("inline rule", inline, null));
         }
-        if (file != null) {
-            for (int i = 0; i < file.rules.size(); i++) {
-                rules.add(rule("rules[" + i + "]", file.rules.get(i), configPath.value + ": rules[" + i + "]"));
-            }
+        // Rules from tokenagent.rules or TOKEN_AGENT_RULES take the place of the file's, as any higher source does.
+        Setting rulesText = settings.get("rules");
+        List<Map<String, Setting>> ruleMaps = rulesText != null
+                ? JsonConfigFile.readRules(rulesText.value, rulesText.where)
+                : file != null ? file.rules : new ArrayList<Map<String, Setting>>();
+        String rulesWhere = rulesText != null ? rulesText.where : file != null ? configPath.value : null;
+        for (int i = 0; i < ruleMaps.size(); i++) {
+            rules.add(rule("rules[" + i + "]", ruleMaps.get(i), rulesWhere + ": rules[" + i + "]"));
         }
         for (Rule rule : rules) {
             if (rule.match().matches(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort(),
@@ -156,6 +160,10 @@ public final class ConfigLoader {
             String where = "agent argument " + key;
             if (!allKeys().contains(key)) {
                 throw new ConfigException(where, unknownKey(false));
+            }
+            if (key.equals("rules")) {
+                throw new ConfigException(where, "cannot be an agent argument, which is split at commas: give the rules "
+                        + "in TOKEN_AGENT_RULES, -Dtokenagent.rules or the config file");
             }
             if (settings.containsKey(key)) {
                 throw new ConfigException(where, "given twice");
@@ -415,6 +423,7 @@ public final class ConfigLoader {
     private static Set<String> allKeys() {
         Set<String> keys = new LinkedHashSet<String>(AGENT_KEYS);
         keys.addAll(RULE_KEYS);
+        keys.add("rules");
         return keys;
     }
 
@@ -422,7 +431,6 @@ public final class ConfigLoader {
         List<String> known = new ArrayList<String>(allKeys());
         if (inFile) {
             known.remove("config");
-            known.add("rules");
         }
         return "unknown key; known keys are " + join(known);
     }

@@ -46,19 +46,53 @@ final class JsonConfigFile {
             }
             return config;
         } catch (JsonParseException e) {
-            String what = e.getOriginalMessage();
-            int newline = what.indexOf('\n');
-            throw new ConfigException(at(path, e.getLocation()),
-                    "not valid JSON: " + (newline < 0 ? what : what.substring(0, newline)));
+            throw notJson(path, e);
         } catch (IOException e) {
             throw new ConfigException(where, "cannot read " + path + ": " + e.getMessage());
         } finally {
-            if (parser != null) {
-                try {
-                    parser.close();
-                } catch (IOException ignored) {
-                    // nothing to do: we have read what we need
-                }
+            close(parser);
+        }
+    }
+
+    /**
+     * A {@code rules} array given as text ({@code TOKEN_AGENT_RULES}, {@code -Dtokenagent.rules}), read as the
+     * file's own: errors name {@code where} and the rule's index.
+     */
+    static List<Map<String, Setting>> readRules(String json, String where) throws ConfigException {
+        JsonConfigFile config = new JsonConfigFile(where);
+        JsonParser parser = null;
+        try {
+            parser = new JsonFactory().createParser(json);
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ConfigException(where, "must be a JSON array of rule objects");
+            }
+            config.readRules(parser);
+            if (parser.nextToken() != null) {
+                throw new ConfigException(at(where, parser.getCurrentLocation()), "text after the JSON array");
+            }
+            return config.rules;
+        } catch (JsonParseException e) {
+            throw notJson(where, e);
+        } catch (IOException e) {
+            throw new ConfigException(where, "cannot be read: " + e.getMessage());
+        } finally {
+            close(parser);
+        }
+    }
+
+    private static ConfigException notJson(String where, JsonParseException e) {
+        String what = e.getOriginalMessage();
+        int newline = what.indexOf('\n');
+        return new ConfigException(at(where, e.getLocation()),
+                "not valid JSON: " + (newline < 0 ? what : what.substring(0, newline)));
+    }
+
+    private static void close(JsonParser parser) {
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException ignored) {
+                // nothing to do: we have read what we need
             }
         }
     }

@@ -107,7 +107,7 @@ class ConfigLoaderTest {
     void errorsNameWhereAndWhat() throws Exception {
         assertEquals("agent argument timeout: unknown key; known keys are config, endpoint, api_version, on_failure, "
                 + "log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, source, match, "
-                + "resource, scope, client_id, object_id, msi_res_id, authority, header, prefix and overwrite",
+                + "resource, scope, client_id, object_id, msi_res_id, authority, header, prefix, overwrite and rules",
                 error("timeout=5"));
         assertEquals("agent argument \"verbose\": expected key=value (arguments are key=value pairs separated by "
                 + "commas)", error("verbose"));
@@ -147,7 +147,8 @@ class ConfigLoaderTest {
     void aMisspeltSystemPropertyIsAnError() throws Exception {
         assertEquals("system property tokenagent.on_falure: unknown key; known keys are config, endpoint, api_version, "
                 + "on_failure, log_level, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, source, "
-                + "match, resource, scope, client_id, object_id, msi_res_id, authority, header, prefix and overwrite",
+                + "match, resource, scope, client_id, object_id, msi_res_id, authority, header, prefix, overwrite and "
+                + "rules",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(null, props::get,
                         List.of("java.version", "tokenagent.on_falure"), env)).getMessage());
         props.put("tokenagent.on_failure", "proceed");
@@ -324,5 +325,32 @@ class ConfigLoaderTest {
         config = ConfigLoader.load("config=" + path, k -> null, Map.of());
         assertEquals(SourceKind.AUTO, config.source());
         assertEquals(SourceKind.WORKLOAD, config.rules().get(0).source());
+    }
+
+    @Test
+    void rulesMayComeAsJsonFromTheEnvironmentOrASystemPropertyInsteadOfTheFilesRules() throws Exception {
+        String path = file("{\"rules\": [{\"match\": \"https://file.example\", \"resource\": \"r\"}]}");
+        String rules = "[{\"match\": \"https://env.example\", \"resource\": \"r1\"},"
+                + " {\"match\": \"https://env2.example\", \"scope\": \"r2/.default\", \"client_id\": \"c\"}]";
+        AgentConfig config = ConfigLoader.load("config=" + path, k -> null, Map.of("TOKEN_AGENT_RULES", rules));
+        assertEquals(2, config.rules().size());
+        assertEquals("https://env.example", config.rules().get(0).match().toString());
+        assertEquals("r2", config.rules().get(1).tokenRequest().resource());
+        config = ConfigLoader.load("config=" + path, k -> k.equals("tokenagent.rules") ? "[]" : null,
+                Map.of("TOKEN_AGENT_RULES", rules));
+        assertEquals(0, config.rules().size(), "the system property is the higher source");
+
+        assertEquals("environment variable TOKEN_AGENT_RULES: rules[1]: needs both match and resource "
+                + "(resource is missing)", assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                k -> null, Map.of("TOKEN_AGENT_RULES", "[{\"match\": \"https://a.example\", \"resource\": \"r\"},"
+                        + " {\"match\": \"https://b.example\"}]"))).getMessage());
+        assertEquals("environment variable TOKEN_AGENT_RULES line 1 column 33: key \"match\" given twice",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(null, k -> null, Map.of(
+                        "TOKEN_AGENT_RULES", "[{\"match\": \"https://a.example\", \"match\": \"x\"}]"))).getMessage());
+        assertEquals("environment variable TOKEN_AGENT_RULES: must be a JSON array of rule objects",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(null, k -> null, Map.of(
+                        "TOKEN_AGENT_RULES", "{\"match\": \"https://a.example\"}"))).getMessage());
+        assertEquals("agent argument rules: cannot be an agent argument, which is split at commas: give the rules in "
+                + "TOKEN_AGENT_RULES, -Dtokenagent.rules or the config file", error("rules=[]"));
     }
 }

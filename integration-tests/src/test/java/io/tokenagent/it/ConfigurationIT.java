@@ -256,4 +256,27 @@ class ConfigurationIT extends AgentTestSupport {
         assertEquals(Collections.nCopies(12, "Bearer token-eight"), received(api, "/api/stale", "Authorization"));
         assertTrue(tokenCalls() >= 2, "a refresh was attempted before expiry: " + tokenCalls() + " calls");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void rulesFromOneEnvironmentVariableNeedNoFile(Jdk jdk) throws Exception {
+        tokenPerResourceAndIdentity();
+        String rules = "[{\"match\": \"" + apiUrl("/one") + "\", \"resource\": \"https://one.example\"},\n"
+                + " {\"match\": \"" + apiUrl("/two") + "\", \"scope\": \"https://two.example/.default\", "
+                + "\"client_id\": \"" + CLIENT_ID + "\"}]";
+        AgentJvm.Result result = AgentJvm.on(jdk).env("TOKEN_AGENT_RULES", rules)
+                .env("TOKEN_AGENT_ENDPOINT", endpoint()).run("urlconnection", apiUrl("/one/x"), apiUrl("/two/y"));
+
+        assertEquals(List.of("STATUS 200 ok", "STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(List.of("Bearer token-one"), received(api, "/one/x", "Authorization"));
+        assertEquals(List.of("Bearer token-two-user"), received(api, "/two/y", "Authorization"),
+                "a .default scope is the resource before it for a managed-identity endpoint");
+
+        AgentJvm.Result bad = AgentJvm.on(jdk).env("TOKEN_AGENT_RULES", "[{\"match\": \"" + apiUrl("/one")
+                + "\", \"resource\": \"r\", \"client_id\": \"a\", \"object_id\": \"b\"}]")
+                .env("TOKEN_AGENT_ENDPOINT", endpoint()).run("urlconnection", apiUrl("/one/x"));
+        assertEquals(1, bad.exitCode(), bad.toString());
+        assertEquals(List.of("token-agent: configuration error: environment variable TOKEN_AGENT_RULES: rules[0]: "
+                + "has both client_id and object_id: give at most one"), bad.stderrLines());
+    }
 }
