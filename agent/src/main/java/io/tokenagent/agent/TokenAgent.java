@@ -56,12 +56,14 @@ public final class TokenAgent {
         }
         if (config.rules().isEmpty()) {
             log.info("no rules configured: nothing is instrumented");
+            AgentStatus.failed("no rules configured: nothing is instrumented");
             return;
         }
         WarmUp.start();
         try {
             AgentStarter.start(config, sources, inst, BootBridge.install(inst));
             started = true;
+            AgentStatus.active(args);
         } catch (Throwable t) {
             if (config.onFailure() == OnFailure.FAIL) {
                 stop(beforeMain, "could not start (on_failure=fail): " + t);
@@ -73,9 +75,26 @@ public final class TokenAgent {
 
     /** Before {@code main}: one line and a non-zero exit. Attached to a running application: never kill it. */
     private static void stop(boolean beforeMain, String message) {
+        AgentStatus.failed(message);
         System.err.println("token-agent: " + message);
         if (beforeMain) {
             System.exit(1);
+        }
+    }
+
+    /** The version the jar's manifest names, or {@code unknown} (classes run from a build directory). */
+    public static String version() {
+        String version = TokenAgent.class.getPackage().getImplementationVersion();
+        return version == null ? "unknown" : version;
+    }
+
+    /** The jar these classes were loaded from. */
+    public static String jarPath() {
+        try {
+            return new java.io.File(TokenAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("the agent's own location is a file URL", e);
         }
     }
 
