@@ -18,7 +18,7 @@ import java.util.Map;
  * every rule that uses it before {@code main}: a source that cannot serve a rule is a configuration error. One
  * cache per source, so the source is part of every cache key.
  */
-final class RuleSources {
+public final class RuleSources {
 
     private final Map<Rule, TokenSource> byRule = new IdentityHashMap<Rule, TokenSource>();
     /** Each source once, in the order rules first name them. */
@@ -27,7 +27,7 @@ final class RuleSources {
     private RuleSources() {
     }
 
-    static RuleSources create(AgentConfig config, SourceContext context) throws ConfigException {
+    public static RuleSources create(AgentConfig config, SourceContext context) throws ConfigException {
         RuleSources sources = new RuleSources();
         Map<SourceKind, TokenSource> built = new EnumMap<SourceKind, TokenSource>(SourceKind.class);
         for (Rule rule : config.rules()) {
@@ -57,8 +57,13 @@ final class RuleSources {
         return byRuleCache;
     }
 
+    /** The rule's source. */
+    public TokenSource sourceOf(Rule rule) {
+        return byRule.get(rule);
+    }
+
     /** The sources in use, for the start-up line. */
-    String describe() {
+    public String describe() {
         StringBuilder sb = new StringBuilder();
         for (TokenSource source : caches.keySet()) {
             sb.append(sb.length() == 0 ? "" : "; ").append(source.describe());

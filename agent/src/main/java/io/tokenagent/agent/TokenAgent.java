@@ -99,8 +99,11 @@ public final class TokenAgent {
     }
 
     /** {@code System::getProperty} without a method reference (see the class comment). */
-    private static final class SystemProperties implements java.util.function.Function<String, String> {
-        static final SystemProperties INSTANCE = new SystemProperties();
+    public static final class SystemProperties implements java.util.function.Function<String, String> {
+        public static final SystemProperties INSTANCE = new SystemProperties();
+
+        private SystemProperties() {
+        }
 
         @Override
         public String apply(String key) {

@@ -10,6 +10,7 @@ public final class TokenAgentCli {
 
     static final String USAGE = "usage: java -jar token-agent.jar [--version]\n"
             + "       java -jar token-agent.jar attach <pid> [key=value,...]\n"
+            + "       java -jar token-agent.jar doctor [key=value,...] [URL...]\n"
             + "  as an agent: java -javaagent:token-agent.jar[=key=value,...] ... (see README)";
 
     private TokenAgentCli() {
@@ -46,6 +47,10 @@ public final class TokenAgentCli {
                 return 1;
             }
             return attacher.attach(args[1], args.length == 3 ? args[2] : "", TokenAgent.jarPath());
+        }
+        if (args[0].equals("doctor")) {
+            return new DoctorCommand(System.out).run(DoctorCommand.rest(args), TokenAgent.SystemProperties.INSTANCE,
+                    System.getProperties().stringPropertyNames(), System.getenv());
         }
         System.err.println("token-agent: unknown command " + String.join(" ", args));
         System.err.println(USAGE);

@@ -3,6 +3,7 @@ package io.tokenagent.config;
 import java.net.URI;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** The agent's whole configuration, validated. Built by {@link ConfigLoader}. */
 public final class AgentConfig {
@@ -21,9 +22,11 @@ public final class AgentConfig {
     private final long retryTimeoutMillis;
     private final List<Rule> rules;
     private final List<String> warnings;
+    private final Map<String, String> origins;
 
     public AgentConfig(URI endpoint, SourceKind source, String apiVersion, OnFailure onFailure, LogLevel logLevel, boolean prefetch,
-            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules, List<String> warnings) {
+            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules, List<String> warnings,
+            Map<String, String> origins) {
         this.endpoint = endpoint;
         this.source = source;
         this.apiVersion = apiVersion;
@@ -35,6 +38,7 @@ public final class AgentConfig {
         this.retryTimeoutMillis = retryTimeoutMillis;
         this.rules = Collections.unmodifiableList(rules);
         this.warnings = Collections.unmodifiableList(warnings);
+        this.origins = Collections.unmodifiableMap(origins);
     }
 
     public URI endpoint() {
@@ -79,6 +83,14 @@ public final class AgentConfig {
     /** Legal but risky choices, logged as warnings at start (a token rule for plain http to another host). */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /**
+     * Where each option that was given came from, e.g. {@code endpoint -> agent argument endpoint} or
+     * {@code rules -> environment variable TOKEN_AGENT_RULES}; options left at their default are absent.
+     */
+    public Map<String, String> origins() {
+        return origins;
     }
 
     /** In configuration order: the first that matches a URL wins. */

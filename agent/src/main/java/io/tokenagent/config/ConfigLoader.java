@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -134,7 +135,23 @@ public final class ConfigLoader {
                 choice("on_failure", OnFailure.values(), OnFailure.FAIL),
                 choice("log_level", LogLevel.values(), LogLevel.INFO), bool(settings.get("prefetch"), false),
                 (int) positive("connect_timeout_ms", 2000), (int) positive("read_timeout_ms", 10000),
-                positive("retry_timeout_ms", 30000), rules, warnings);
+                positive("retry_timeout_ms", 30000), rules, warnings, origins(rulesWhere, inline));
+    }
+
+    private Map<String, String> origins(String rulesWhere, Map<String, Setting> inline) {
+        Map<String, String> origins = new LinkedHashMap<String, String>();
+        for (String key : AGENT_KEYS) {
+            if (settings.containsKey(key)) {
+                origins.put(key, settings.get(key).where);
+            }
+        }
+        if (!inline.isEmpty()) {
+            origins.put("inline rule", inline.containsKey("match") ? inline.get("match").where : "");
+        }
+        if (rulesWhere != null) {
+            origins.put("rules", rulesWhere);
+        }
+        return origins;
     }
 
     private final Map<Rule, String> ruleWhere = new HashMap<Rule, String>();

@@ -127,6 +127,42 @@ public final class UrlPattern {
         return false;
     }
 
+    /**
+     * Why a request does not match, for a person reading a diagnosis (not for the request path): null when it
+     * matches, otherwise the first of scheme, host, port and path that differs. {@link Mismatch#stage} says how
+     * far it got, so that the nearest of several rules can be named.
+     */
+    public Mismatch mismatch(String requestScheme, String requestHost, int requestPort, String rawPath) {
+        if (requestScheme == null || !Ascii.equalsIgnoreCase(scheme, requestScheme)) {
+            return new Mismatch(0, "scheme " + requestScheme + " is not " + scheme);
+        }
+        if (requestHost == null || !hostMatches(requestHost)) {
+            return new Mismatch(1, "host " + requestHost + " is not " + host() + (requestHost != null
+                    && !Ascii.isAscii(requestHost, 0, requestHost.length()) ? " (hosts are compared as ASCII)" : ""));
+        }
+        int effective = requestPort == -1 ? defaultPort(scheme) : requestPort;
+        if (effective != port) {
+            return new Mismatch(2, "port " + effective + " is not " + port);
+        }
+        if (!pathMatches(rawPath)) {
+            return new Mismatch(3, "path " + (rawPath == null || rawPath.isEmpty() ? "/" : rawPath) + " is not "
+                    + path + " or below it");
+        }
+        return null;
+    }
+
+    /** What {@link #mismatch} found. */
+    public static final class Mismatch {
+        /** 0 scheme, 1 host, 2 port, 3 path: the higher, the nearer the request came to matching. */
+        public final int stage;
+        public final String reason;
+
+        Mismatch(int stage, String reason) {
+            this.stage = stage;
+            this.reason = reason;
+        }
+    }
+
     private boolean hostMatches(String requestHost) {
         int start = 0;
         int end = requestHost.length();
