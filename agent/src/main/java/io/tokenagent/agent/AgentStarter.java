@@ -8,6 +8,7 @@ import io.tokenagent.instrumentation.ClientTransformer;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.Instrumentations;
 import io.tokenagent.logging.Logs;
+import io.tokenagent.metrics.JmxPublisher;
 import io.tokenagent.config.Rule;
 import java.util.Map;
 import java.lang.instrument.Instrumentation;
@@ -25,6 +26,10 @@ final class AgentStarter {
     static void start(AgentConfig config, RuleSources sources, Instrumentation inst, BootBridge bootBridge) {
         Logger log = Logs.get(TokenAgent.class);
         Map<Rule, TokenCache> caches = sources.caches();
+        JmxPublisher jmx = new JmxPublisher();
+        for (TokenCache cache : caches.values()) {
+            cache.setKeyListener(jmx);
+        }
         RuleHeaders provider = new RuleHeaders(config, caches);
         TokenAgentBridge.install(provider);
         new ClientTransformer(new InstrumentationContext(bootBridge), Instrumentations.all()).install(inst);

@@ -1,6 +1,7 @@
 package io.tokenagent.agent;
 
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.cache.KeyStats;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.OnFailure;
 import io.tokenagent.config.Rule;
@@ -22,6 +23,7 @@ final class RuleHeader implements HeaderRule {
     private final Rule rule;
     private final TokenCache cache;
     private final OnFailure onFailure;
+    private final KeyStats stats;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
     /** The last token and the header value made from it: a cache hit then allocates nothing. */
     private volatile Object[] lastValue = {null, null};
@@ -30,6 +32,7 @@ final class RuleHeader implements HeaderRule {
         this.rule = rule;
         this.cache = cache;
         this.onFailure = onFailure;
+        this.stats = cache.stats(rule.tokenRequest());
     }
 
     Rule rule() {
@@ -84,7 +87,9 @@ final class RuleHeader implements HeaderRule {
         return result;
     }
 
+    /** The header value for a request that will carry it. */
     private String valueOf(AccessToken token) {
+        stats.requestInjected();
         Object[] last = lastValue;
         if (last[0] == token) {
             return (String) last[1];
@@ -99,6 +104,7 @@ final class RuleHeader implements HeaderRule {
         String message = "token-agent: no token for " + origin(scheme, host, port) + " ("
                 + rule.tokenRequest() + "): " + cause.getMessage();
         if (onFailure == OnFailure.FAIL) {
+            stats.requestFailed();
             throw new IOException(message, cause);
         }
         long now = System.nanoTime();
@@ -107,6 +113,7 @@ final class RuleHeader implements HeaderRule {
             log.warn("{}; sending the request without {} (on_failure=proceed; this warning repeats at most once "
                     + "a minute per rule)", message.substring("token-agent: ".length()), rule.header());
         }
+        stats.requestSentWithoutToken();
         return null;
     }
 

@@ -57,6 +57,12 @@ public final class TokenCache {
     private final ThreadFactory threads;
     private Executor fetchExecutor;
     private ScheduledExecutorService scheduler;
+    private volatile KeyListener listener;
+
+    /** Told of each key once, on an agent thread, after its first fetch: where the JMX beans are registered. */
+    public interface KeyListener {
+        void firstFetched(TokenCache cache, TokenRequest key);
+    }
 
     /**
      * For tests: executors may be given; null ones are created, lazily, as in production.
@@ -159,6 +165,27 @@ public final class TokenCache {
         return false;
     }
 
+    /** Set before the first request (the listener sees only keys fetched after it). */
+    public void setKeyListener(KeyListener listener) {
+        this.listener = listener;
+    }
+
+    /** The key's statistics (its entry is made if it has none yet, so a caller may keep them). */
+    public KeyStats stats(TokenRequest key) {
+        return entry(key).stats;
+    }
+
+    /** The key's current token (possibly expired), or null. */
+    public AccessToken current(TokenRequest key) {
+        Entry entry = entries.get(key);
+        return entry == null ? null : entry.current;
+    }
+
+    /** Where the tokens come from, for names and messages. */
+    public String sourceDescription() {
+        return source.describe();
+    }
+
     static long marginMillis(AccessToken token) {
         return Math.min(MAX_MARGIN_MILLIS, token.lifetimeMillis() / 10);
     }
@@ -232,6 +259,8 @@ public final class TokenCache {
         private TokenException lastFailure;
         private long lastFailureAt;
         private int refreshFailures;
+        final KeyStats stats = new KeyStats();
+        private boolean announced;
 
         Entry(TokenRequest key) {
             this.key = key;
@@ -264,6 +293,7 @@ public final class TokenCache {
         /** Called by the refresh timer: a fetch unless one is in flight already. */
         synchronized void refresh() {
             if (inflight == null) {
+                stats.backgroundRefreshes.incrementAndGet();
                 startFetch();
             }
         }
@@ -282,6 +312,7 @@ public final class TokenCache {
 
         private void fetch(CompletableFuture<AccessToken> fetch) {
             AccessToken token;
+            stats.fetches.incrementAndGet();
             try {
                 token = source.fetch(key);
             } catch (Throwable t) {
@@ -299,6 +330,7 @@ public final class TokenCache {
             }
             // Waiting requests go first; the log line (its fingerprint is a SHA-256) and the timer come after.
             fetch.complete(token);
+            announce();
             long refreshAt = refreshAtMillis(token) - jitterMillis(token);
             if (first) {
                 log.info("token for {}: expires in {}, {}", key,
@@ -312,6 +344,7 @@ public final class TokenCache {
 
         private void failed(CompletableFuture<AccessToken> fetch, TokenException error) {
             long now = clock.getAsLong();
+            stats.failed(error.getMessage());
             AccessToken stillValid;
             int failures;
             synchronized (this) {
@@ -339,6 +372,23 @@ public final class TokenCache {
                 log.warn("no token for {}: {}", key, error.getMessage());
             }
             fetch.completeExceptionally(error);
+            announce();
+        }
+
+        /** Once per key, after its first fetch has released the requests waiting for it. */
+        private void announce() {
+            KeyListener l = listener;
+            synchronized (this) {
+                if (announced || l == null) {
+                    return;
+                }
+                announced = true;
+            }
+            try {
+                l.firstFetched(TokenCache.this, key);
+            } catch (RuntimeException e) {
+                log.warn("could not publish the statistics of {}: {}", key, e.toString());
+            }
         }
 
         private void scheduleRefresh(long delayMillis) {
