@@ -9,6 +9,7 @@ import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.Instrumentations;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.metrics.JmxPublisher;
+import io.tokenagent.metrics.StatsLine;
 import io.tokenagent.config.Rule;
 import java.util.Map;
 import java.lang.instrument.Instrumentation;
@@ -29,6 +30,10 @@ final class AgentStarter {
         JmxPublisher jmx = new JmxPublisher();
         for (TokenCache cache : caches.values()) {
             cache.setKeyListener(jmx);
+        }
+        if (config.logStatsSeconds() > 0) {
+            StatsLine.start(new java.util.LinkedHashSet<TokenCache>(caches.values()), config.logStatsSeconds(),
+                    AgentThread.factory("stats"));
         }
         RuleHeaders provider = new RuleHeaders(config, caches);
         TokenAgentBridge.install(provider);

@@ -3,9 +3,11 @@ package io.tokenagent.agent;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.ConfigException;
 import io.tokenagent.config.ConfigLoader;
+import io.tokenagent.config.LogFormat;
 import io.tokenagent.config.OnFailure;
 import io.tokenagent.bridge.BootBridge;
 import io.tokenagent.logging.Logs;
+import io.tokenagent.matching.Ascii;
 import io.tokenagent.token.SourceContext;
 import java.lang.instrument.Instrumentation;
 import org.slf4j.Logger;
@@ -35,7 +37,7 @@ public final class TokenAgent {
 
     private static synchronized void start(String args, Instrumentation inst, boolean beforeMain) {
         if (started) {
-            System.err.println("token-agent: already running; ignoring a second start");
+            System.err.println(Logs.line("WARN", "already running; ignoring a second start", jsonAsked(args)));
             return;
         }
         AgentConfig config;
@@ -46,10 +48,10 @@ public final class TokenAgent {
             sources = RuleSources.create(config, new SourceContext(config, System.getenv(), SystemProperties.INSTANCE,
                     AgentThread.factory("deadline")));
         } catch (ConfigException e) {
-            stop(beforeMain, "configuration error: " + e.getMessage());
+            stop(beforeMain, "configuration error: " + e.getMessage(), jsonAsked(args));
             return;
         }
-        Logs.configure(config.logLevel());
+        Logs.configure(config.logLevel(), config.logFormat());
         Logger log = Logs.get(TokenAgent.class);
         for (String warning : config.warnings()) {
             log.warn(warning);
@@ -66,20 +68,32 @@ public final class TokenAgent {
             AgentStatus.active(args);
         } catch (Throwable t) {
             if (config.onFailure() == OnFailure.FAIL) {
-                stop(beforeMain, "could not start (on_failure=fail): " + t);
+                stop(beforeMain, "could not start (on_failure=fail): " + t, config.logFormat() == LogFormat.JSON);
             } else {
-                System.err.println("token-agent: could not start; requests go out without tokens: " + t);
+                log.error("could not start; requests go out without tokens: {}", t.toString());
             }
         }
     }
 
     /** Before {@code main}: one line and a non-zero exit. Attached to a running application: never kill it. */
-    private static void stop(boolean beforeMain, String message) {
+    private static void stop(boolean beforeMain, String message, boolean json) {
         AgentStatus.failed(message);
-        System.err.println("token-agent: " + message);
+        System.err.println(Logs.line("ERROR", message, json));
         if (beforeMain) {
             System.exit(1);
         }
+    }
+
+    /**
+     * Whether JSON lines were asked for, read before (or without) a valid configuration: a line that reports a
+     * configuration mistake is written in the format asked for wherever it was asked.
+     */
+    private static boolean jsonAsked(String args) {
+        String env = System.getenv("TOKEN_AGENT_LOG_FORMAT");
+        String property = System.getProperty("tokenagent.log_format");
+        return args != null && Ascii.lowerCase(args).contains("log_format=json")
+                || property != null && Ascii.equalsIgnoreCase(property.trim(), "json")
+                || env != null && Ascii.equalsIgnoreCase(env.trim(), "json");
     }
 
     /** The version the jar's manifest names, or {@code unknown} (classes run from a build directory). */

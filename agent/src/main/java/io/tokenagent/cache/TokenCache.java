@@ -175,6 +175,15 @@ public final class TokenCache {
         return entry(key).stats;
     }
 
+    /** Every key's statistics, for totals. */
+    public java.util.List<KeyStats> allStats() {
+        java.util.List<KeyStats> all = new java.util.ArrayList<KeyStats>();
+        for (Entry entry : entries.values()) {
+            all.add(entry.stats);
+        }
+        return all;
+    }
+
     /** The key's current token (possibly expired), or null. */
     public AccessToken current(TokenRequest key) {
         Entry entry = entries.get(key);

@@ -16,6 +16,8 @@ public final class AgentConfig {
     private final String apiVersion;
     private final OnFailure onFailure;
     private final LogLevel logLevel;
+    private final LogFormat logFormat;
+    private final long logStatsSeconds;
     private final boolean prefetch;
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
@@ -24,14 +26,18 @@ public final class AgentConfig {
     private final List<String> warnings;
     private final Map<String, String> origins;
 
-    public AgentConfig(URI endpoint, SourceKind source, String apiVersion, OnFailure onFailure, LogLevel logLevel, boolean prefetch,
-            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules, List<String> warnings,
+    public AgentConfig(URI endpoint, SourceKind source, String apiVersion, OnFailure onFailure, LogLevel logLevel,
+            LogFormat logFormat, long logStatsSeconds, boolean prefetch,
+            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules,
+            List<String> warnings,
             Map<String, String> origins) {
         this.endpoint = endpoint;
         this.source = source;
         this.apiVersion = apiVersion;
         this.onFailure = onFailure;
         this.logLevel = logLevel;
+        this.logFormat = logFormat;
+        this.logStatsSeconds = logStatsSeconds;
         this.prefetch = prefetch;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
@@ -60,6 +66,15 @@ public final class AgentConfig {
 
     public LogLevel logLevel() {
         return logLevel;
+    }
+
+    public LogFormat logFormat() {
+        return logFormat;
+    }
+
+    /** How often a line of the counters is logged at info, in seconds; 0: never. */
+    public long logStatsSeconds() {
+        return logStatsSeconds;
     }
 
     /** Whether every rule's token is fetched in the background at start. */

@@ -24,13 +24,14 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     static final List<String> AGENT_KEYS = Arrays.asList("config", "endpoint", "api_version", "on_failure",
-            "log_level", "prefetch", "connect_timeout_ms", "read_timeout_ms", "retry_timeout_ms", "source");
+            "log_level", "log_format", "log_stats", "prefetch", "connect_timeout_ms", "read_timeout_ms",
+            "retry_timeout_ms", "source");
     static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "scope", "client_id", "object_id",
             "msi_res_id", "authority", "source", "header", "prefix", "overwrite");
     /** Keys whose value may be a JSON boolean or number; every other key's value is text, a JSON string. */
     private static final List<String> BOOLEAN_KEYS = Arrays.asList("prefetch", "overwrite");
     private static final List<String> NUMBER_KEYS = Arrays.asList("connect_timeout_ms", "read_timeout_ms",
-            "retry_timeout_ms");
+            "retry_timeout_ms", "log_stats");
     /** Headers the HTTP client manages itself (RFC 9110, 9112): a token there would break or smuggle requests. */
     private static final List<String> CLIENT_HEADERS = Arrays.asList("Host", "Content-Length", "Transfer-Encoding",
             "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "TE", "Trailer", "Expect");
@@ -133,9 +134,28 @@ public final class ConfigLoader {
         }
         return new AgentConfig(endpoint, settings.containsKey("endpoint") ? SourceKind.IMDS : source, apiVersion(),
                 choice("on_failure", OnFailure.values(), OnFailure.FAIL),
-                choice("log_level", LogLevel.values(), LogLevel.INFO), bool(settings.get("prefetch"), false),
+                choice("log_level", LogLevel.values(), LogLevel.INFO),
+                choice("log_format", LogFormat.values(), LogFormat.TEXT), logStatsSeconds(),
+                bool(settings.get("prefetch"), false),
                 (int) positive("connect_timeout_ms", 2000), (int) positive("read_timeout_ms", 10000),
                 positive("retry_timeout_ms", 30000), rules, warnings, origins(rulesWhere, inline));
+    }
+
+    /** {@code log_stats}: whole seconds, 0 (the default) for never. */
+    private long logStatsSeconds() throws ConfigException {
+        Setting s = settings.get("log_stats");
+        if (s == null || s.value.trim().equals("0")) {
+            return 0;
+        }
+        String v = s.value.trim();
+        boolean digits = !v.isEmpty() && v.length() <= 6;
+        for (int i = 0; digits && i < v.length(); i++) {
+            digits = v.charAt(i) >= '0' && v.charAt(i) <= '9';
+        }
+        if (digits) {
+            return Integer.parseInt(v);
+        }
+        throw new ConfigException(s.where, "\"" + s.value + "\" is not a whole number of seconds from 0 to 999999");
     }
 
     private Map<String, String> origins(String rulesWhere, Map<String, Setting> inline) {
@@ -179,8 +199,8 @@ public final class ConfigLoader {
                 throw new ConfigException(where, unknownKey(false));
             }
             if (key.equals("rules")) {
-                throw new ConfigException(where, "cannot be an agent argument, which is split at commas: give the rules "
-                        + "in TOKEN_AGENT_RULES, -Dtokenagent.rules or the config file");
+                throw new ConfigException(where, "cannot be an agent argument, which is split at commas: give the "
+                        + "rules in TOKEN_AGENT_RULES, -Dtokenagent.rules or the config file");
             }
             if (settings.containsKey(key)) {
                 throw new ConfigException(where, "given twice");

@@ -1,5 +1,6 @@
 package io.tokenagent.logging;
 
+import io.tokenagent.config.LogFormat;
 import io.tokenagent.config.LogLevel;
 import java.io.PrintStream;
 import org.slf4j.Marker;
@@ -57,12 +58,17 @@ final class AgentLogger extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
             Throwable throwable) {
+        String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+        PrintStream err = System.err;
+        if (Logs.format() == LogFormat.JSON) {
+            err.println(JsonLine.of(level.name(), pattern, arguments, message, throwable));
+            return;
+        }
         StringBuilder line = new StringBuilder(128).append("token-agent: ").append(level.name()).append(' ')
-                .append(MessageFormatter.basicArrayFormat(pattern, arguments));
+                .append(message);
         if (throwable != null) {
             line.append(": ").append(throwable);
         }
-        PrintStream err = System.err;
         err.println(line);
     }
 }

@@ -1,5 +1,6 @@
 package io.tokenagent.logging;
 
+import io.tokenagent.config.LogFormat;
 import io.tokenagent.config.LogLevel;
 import org.slf4j.Logger;
 
@@ -14,13 +15,28 @@ import org.slf4j.Logger;
 public final class Logs {
 
     private static volatile LogLevel level = LogLevel.INFO;
+    private static volatile LogFormat format = LogFormat.TEXT;
 
     private Logs() {
     }
 
-    /** Sets the threshold for every logger, those already created included. */
-    public static void configure(LogLevel threshold) {
+    /** Sets the threshold and the format for every logger, those already created included. */
+    public static void configure(LogLevel threshold, LogFormat lineFormat) {
         level = threshold;
+        format = lineFormat;
+    }
+
+    static LogFormat format() {
+        return format;
+    }
+
+    /**
+     * A line the agent writes outside a logger (a configuration error before {@code main}), in the format asked
+     * for: the configuration that names the format may be the very thing that is wrong, so {@code json} counts when
+     * it is given anywhere.
+     */
+    public static String line(String level, String message, boolean json) {
+        return json ? JsonLine.of(level, message, null, message, null) : "token-agent: " + message;
     }
 
     static LogLevel level() {
