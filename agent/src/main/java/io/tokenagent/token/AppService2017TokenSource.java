@@ -5,6 +5,7 @@ import io.tokenagent.config.Identity;
 import io.tokenagent.config.TokenRequest;
 import java.net.Proxy;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,11 +30,12 @@ final class AppService2017TokenSource extends ManagedIdentitySource {
     }
 
     @Override
-    EndpointCall.Response exchange(TokenRequest request, Identity identity) throws TokenException {
+    EndpointCall.Response exchange(TokenRequest request, Identity identity, List<String> sent)
+            throws TokenException {
         Form query = new Form().add("api-version", "2017-09-01").add("resource", request.resource())
                 .add("clientid", identity.value());
         Map<String, String> headers = new LinkedHashMap<String, String>();
-        headers.put("secret", secret("MSI_SECRET"));
+        headers.put("secret", secret("MSI_SECRET", sent));
         headers.put("Accept", "application/json");
         return call.send(Endpoints.withQuery(endpoint, query), headers, null, Proxy.NO_PROXY);
     }

@@ -5,6 +5,7 @@ import io.tokenagent.config.Identity;
 import io.tokenagent.config.TokenRequest;
 import java.net.Proxy;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,11 +26,12 @@ final class AppServiceTokenSource extends ManagedIdentitySource {
     }
 
     @Override
-    EndpointCall.Response exchange(TokenRequest request, Identity identity) throws TokenException {
+    EndpointCall.Response exchange(TokenRequest request, Identity identity, List<String> sent)
+            throws TokenException {
         Form query = new Form().add("api-version", "2019-08-01").add("resource", request.resource())
                 .add(selector(identity.kind()), identity.value());
         Map<String, String> headers = new LinkedHashMap<String, String>();
-        headers.put("X-IDENTITY-HEADER", secret("IDENTITY_HEADER"));
+        headers.put("X-IDENTITY-HEADER", secret("IDENTITY_HEADER", sent));
         headers.put("Accept", "application/json");
         return call.send(Endpoints.withQuery(endpoint, query), headers, null, Proxy.NO_PROXY);
     }

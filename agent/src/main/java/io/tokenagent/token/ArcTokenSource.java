@@ -13,6 +13,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +69,8 @@ final class ArcTokenSource extends ManagedIdentitySource {
     }
 
     @Override
-    EndpointCall.Response exchange(TokenRequest request, Identity identity) throws TokenException {
+    EndpointCall.Response exchange(TokenRequest request, Identity identity, List<String> sent)
+            throws TokenException {
         Form query = new Form().add("api-version", "2020-06-01").add("resource", request.resource())
                 .add(identity.kind().parameter(), identity.value());
         URL url = Endpoints.withQuery(endpoint, query);
@@ -80,7 +82,9 @@ final class ArcTokenSource extends ManagedIdentitySource {
         if (realm == null) {
             return challenge;
         }
-        headers.put("Authorization", "Basic " + readKey(realm));
+        String key = readKey(realm);
+        sent.add(key);
+        headers.put("Authorization", "Basic " + key);
         return call.send(url, headers, null, Proxy.NO_PROXY);
     }
 

@@ -7,6 +7,7 @@ import java.net.MalformedURLException;
 import java.net.Proxy;
 import java.net.URL;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,7 +42,8 @@ final class CloudShellTokenSource extends ManagedIdentitySource {
     }
 
     @Override
-    EndpointCall.Response exchange(TokenRequest request, Identity identity) throws TokenException {
+    EndpointCall.Response exchange(TokenRequest request, Identity identity, List<String> sent)
+            throws TokenException {
         return call.send(url, HEADERS, new Form().add("resource", request.resource()).bytes(), Proxy.NO_PROXY);
     }
 }

@@ -5,6 +5,8 @@ import io.tokenagent.config.Identity;
 import io.tokenagent.config.TokenRequest;
 import io.tokenagent.logging.Logs;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
@@ -36,8 +38,13 @@ abstract class ManagedIdentitySource implements TokenSource {
         this.retrying = context.retrying();
     }
 
-    /** One try at the endpoint for the identity the request comes down to; the response of its last call. */
-    abstract EndpointCall.Response exchange(TokenRequest request, Identity identity) throws TokenException;
+    /**
+     * One try at the endpoint for the identity the request comes down to; the response of its last call.
+     *
+     * @param sent where to add every secret the call(s) carried, so that no error text can quote one
+     */
+    abstract EndpointCall.Response exchange(TokenRequest request, Identity identity, List<String> sent)
+            throws TokenException;
 
     /**
      * Why this protocol cannot ask for {@code identity} (what a rule named, or else {@code AZURE_CLIENT_ID}), or
@@ -79,9 +86,10 @@ abstract class ManagedIdentitySource implements TokenSource {
 
     private AccessToken attempt(TokenRequest request) throws TokenException {
         Identity identity = identity(request);
-        EndpointCall.Response response = exchange(request, identity);
+        List<String> sent = new ArrayList<String>();
+        EndpointCall.Response response = exchange(request, identity, sent);
         if (response.status != 200) {
-            throw StatusFailure.of(response, clock.getAsLong());
+            throw StatusFailure.of(response, clock.getAsLong(), sent);
         }
         AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong(), describe());
         checkIdentity(response.body, identity);
@@ -107,13 +115,17 @@ abstract class ManagedIdentitySource implements TokenSource {
         return value;
     }
 
-    /** A secret the platform rotates, read again for each call; an error naming it (never its value) if gone. */
-    final String secret(String name) throws TokenException {
+    /**
+     * A secret the platform rotates, read again for each call and added to {@code sent}; an error naming it (never
+     * its value) if gone.
+     */
+    final String secret(String name, List<String> sent) throws TokenException {
         String value = context.env(name);
         if (value == null) {
             throw new TokenException("environment variable " + name + " is no longer set", false);
         }
-        return headerValue(value, "environment variable " + name);
+        sent.add(headerValue(value, "environment variable " + name));
+        return value;
     }
 
     /**

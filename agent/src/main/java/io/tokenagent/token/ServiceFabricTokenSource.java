@@ -5,6 +5,7 @@ import io.tokenagent.config.Identity;
 import io.tokenagent.config.TokenRequest;
 import java.net.Proxy;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLSession;
@@ -41,10 +42,11 @@ final class ServiceFabricTokenSource extends ManagedIdentitySource {
     }
 
     @Override
-    EndpointCall.Response exchange(TokenRequest request, Identity identity) throws TokenException {
+    EndpointCall.Response exchange(TokenRequest request, Identity identity, List<String> sent)
+            throws TokenException {
         Form query = new Form().add("api-version", "2019-07-01-preview").add("resource", request.resource());
         Map<String, String> headers = new LinkedHashMap<String, String>();
-        headers.put("Secret", secret("IDENTITY_HEADER"));
+        headers.put("Secret", secret("IDENTITY_HEADER", sent));
         headers.put("Accept", "application/json");
         return call.send(Endpoints.withQuery(endpoint, query), headers, null, Proxy.NO_PROXY, pinned.socketFactory(),
                 ANY_HOST);

@@ -1,6 +1,8 @@
 package io.tokenagent.token;
 
 import java.text.SimpleDateFormat;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,7 +16,19 @@ final class StatusFailure {
     }
 
     static AttemptFailure of(EndpointCall.Response response, long nowMillis) {
-        return new AttemptFailure("HTTP " + response.status + " " + TokenResponseParser.describeError(response.body),
+        return of(response, nowMillis, Collections.<String>emptyList());
+    }
+
+    /**
+     * @param sent the secrets the request carried: an endpoint (or whatever answers in its place) may echo one in
+     *     its error text, which is quoted, so each is taken out of the body first
+     */
+    static AttemptFailure of(EndpointCall.Response response, long nowMillis, List<String> sent) {
+        String body = response.body;
+        for (String secret : sent) {
+            body = secret.isEmpty() ? body : body.replace(secret, "(redacted)");
+        }
+        return new AttemptFailure("HTTP " + response.status + " " + TokenResponseParser.describeError(body),
                 isRetryable(response.status), response.status == 410,
                 retryAfterMillis(response.header("Retry-After"), nowMillis));
     }

@@ -71,7 +71,8 @@ class AppService2017TokenSourceTest extends SourceTestSupport {
 
     @ParameterizedTest(name = "expires_on \"{0}\"")
     @ValueSource(strings = {"1/15/2027 09:00:00 +00:00", "01/15/2027 13:00:00 PM +00:00",
-        "1/15/2027 0:30:00 AM +00:00", "02/30/2027 09:00:00 +00:00", "01/15/2027 09:00:00", "01/15/2027 9:00:00 am +00:00",
+        "1/15/2027 0:30:00 AM +00:00", "02/30/2027 09:00:00 +00:00", "01/15/2027 09:00:00",
+        "01/15/2027 9:00:00 am +00:00",
         "01/15/2027 09:00:00 +00:00 extra", "\u0661/15/2027 9:00:00 AM +00:00", "15.01.2027 09:00:00 +00:00"})
     void anythingElseIsRefused(String expiresOn) {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(expiresOnJson("t", expiresOn))));
@@ -100,12 +101,12 @@ class AppService2017TokenSourceTest extends SourceTestSupport {
     @Test
     void theSecretIsReadAgainForEachCallAndNeverQuoted() throws Exception {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(401).withBody(
-                "{\"error\":\"unauthorized\",\"error_description\":\"bad secret\"}")));
+                "{\"error\":\"unauthorized\",\"error_description\":\"bad secret msi-secret-2\"}")));
         TokenSource source = source(SourceKind.APPSERVICE2017);
         env.put("MSI_SECRET", "msi-secret-2");
         TokenException e = assertThrows(TokenException.class, () -> source.fetch(VAULT));
         assertEquals("msi-secret-2", server.getAllServeEvents().get(0).getRequest().getHeader("secret"));
-        assertTrue(e.getMessage().contains("HTTP 401 unauthorized: bad secret"), e.getMessage());
+        assertTrue(e.getMessage().contains("HTTP 401 unauthorized: bad secret (redacted)"), e.getMessage());
         assertFalse(e.getMessage().contains("msi-secret"), e.getMessage());
         assertEquals(1, server.getAllServeEvents().size(), "401 is not retried");
     }
