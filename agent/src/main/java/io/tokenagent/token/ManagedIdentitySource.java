@@ -20,10 +20,10 @@ abstract class ManagedIdentitySource implements TokenSource {
 
     private static final Logger log = Logs.get(ManagedIdentitySource.class);
 
-    final SourceContext context;
+    private final SourceContext context;
     final URI endpoint;
     final EndpointCall call;
-    final LongSupplier clock;
+    private final LongSupplier clock;
     private final String description;
     private final Identity defaultIdentity;
     private final RetryingFetch retrying;
