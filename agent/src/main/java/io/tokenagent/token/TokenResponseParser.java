@@ -194,12 +194,12 @@ final class TokenResponseParser {
     }
 
     /**
-     * App Service's 2017 protocol writes {@code expires_on} as the host's .NET culture prints a date, in the
-     * invariant (US) culture: {@code 06/20/2019 02:57:58 +00:00} on Linux, {@code 1/16/2020 5:24:12 AM +00:00} on
-     * Windows. Read exactly those two shapes, ASCII digits only, whatever the JVM's locale.
+     * App Service's 2017 protocol writes {@code expires_on} as .NET prints a date: {@code 06/20/2019 02:57:58 +00:00}
+     * on Linux, {@code 1/16/2020 5:24:12 AM +00:00} on Windows. Exactly those two shapes are read, ASCII digits
+     * only, whatever the JVM's locale.
      */
     private static final Pattern APP_SERVICE_DATE = Pattern.compile("([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) "
-            + "([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?: (AM|PM))? ([+-][0-9]{2}):([0-9]{2})");
+            + "([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?: (AM|PM))? ([+-])([0-9]{2}):([0-9]{2})");
 
     /** Epoch seconds of an App Service date, or -1 when the text is not one. */
     private static long appServiceDate(String v) {
@@ -218,10 +218,10 @@ final class TokenResponseParser {
         } else if (m.group(1).length() != 2 || m.group(2).length() != 2 || m.group(4).length() != 2) {
             return -1;
         }
+        int sign = m.group(8).equals("-") ? -1 : 1;
         try {
-            int offsetHours = Integer.parseInt(m.group(8).substring(1));
-            ZoneOffset offset = ZoneOffset.ofHoursMinutes(m.group(8).charAt(0) == '-' ? -offsetHours : offsetHours,
-                    (m.group(8).charAt(0) == '-' ? -1 : 1) * Integer.parseInt(m.group(9)));
+            ZoneOffset offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(9)),
+                    sign * Integer.parseInt(m.group(10)));
             return LocalDateTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)),
                     Integer.parseInt(m.group(2)), hour, Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)))
                     .toEpochSecond(offset);

@@ -56,6 +56,7 @@ class AppService2017TokenSourceTest extends SourceTestSupport {
         "1/16/2027 12:30:00 AM +00:00 | 1800059400",
         "1/15/2027 9:05:09 PM +00:00 | 1800047109",
         "01/15/2027 10:00:00 +01:00 | 1800003600",
+        "1/15/2027 4:30:00 AM -04:30 | 1800003600",
     })
     void everyExpiryFormatTheProtocolEmitsIsRead(String expiresOn, long epochSeconds) throws Exception {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson(expiresOnJson("t", expiresOn))));
