@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
@@ -21,6 +22,7 @@ final class PinnedCertificate extends X509ExtendedTrustManager {
 
     private final byte[] thumbprint;
     private final SSLSocketFactory socketFactory;
+    private final AtomicInteger refusals = new AtomicInteger();
 
     private PinnedCertificate(byte[] thumbprint) throws GeneralSecurityException {
         this.thumbprint = thumbprint;
@@ -64,6 +66,11 @@ final class PinnedCertificate extends X509ExtendedTrustManager {
         return socketFactory;
     }
 
+    /** How many handshakes met another certificate: one more during a call means no retry can succeed. */
+    int refusals() {
+        return refusals.get();
+    }
+
     private void check(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("the server sent no certificate");
@@ -75,6 +82,7 @@ final class PinnedCertificate extends X509ExtendedTrustManager {
             throw new CertificateException("SHA-1 is required of every JVM", e);
         }
         if (!MessageDigest.isEqual(actual, thumbprint)) {
+            refusals.incrementAndGet();
             throw new CertificateException("the server's certificate is not the one IDENTITY_SERVER_THUMBPRINT "
                     + "names");
         }

@@ -48,7 +48,16 @@ final class ServiceFabricTokenSource extends ManagedIdentitySource {
         Map<String, String> headers = new LinkedHashMap<String, String>();
         headers.put("Secret", secret("IDENTITY_HEADER", sent));
         headers.put("Accept", "application/json");
-        return call.send(Endpoints.withQuery(endpoint, query), headers, null, Proxy.NO_PROXY, pinned.socketFactory(),
-                ANY_HOST);
+        int refusals = pinned.refusals();
+        try {
+            return call.send(Endpoints.withQuery(endpoint, query), headers, null, Proxy.NO_PROXY,
+                    pinned.socketFactory(), ANY_HOST);
+        } catch (AttemptFailure e) {
+            // A certificate other than the pinned one stays so for the life of the process: not worth a retry.
+            if (pinned.refusals() != refusals) {
+                throw new TokenException(e.getMessage(), false);
+            }
+            throw e;
+        }
     }
 }

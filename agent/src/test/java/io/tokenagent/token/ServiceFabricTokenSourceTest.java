@@ -20,6 +20,7 @@ import io.tokenagent.config.SourceKind;
 import io.tokenagent.config.TokenRequest;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.List;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,8 @@ class ServiceFabricTokenSourceTest extends SourceTestSupport {
         assertTrue(e.getMessage().contains("SSLHandshakeException"), e.getMessage());
         assertTrue(e.getMessage().contains("IDENTITY_SERVER_THUMBPRINT"), e.getMessage());
         assertEquals(0, server.getAllServeEvents().size(), "no request reached the server");
+        assertFalse(e.isRetryable());
+        assertEquals(List.of(), delays, "not retried: the certificate will not change");
     }
 
     @Test
