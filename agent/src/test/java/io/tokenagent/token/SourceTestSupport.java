@@ -61,7 +61,8 @@ abstract class SourceTestSupport {
     }
 
     TokenSource source(SourceKind kind) throws ConfigException {
-        AgentConfig config = ConfigLoader.load("connect_timeout_ms=1000,read_timeout_ms=1000,retry_timeout_ms=10000",
+        // Timeouts generous enough that a slow first answer from WireMock on a busy machine is not retried.
+        AgentConfig config = ConfigLoader.load("connect_timeout_ms=5000,read_timeout_ms=5000,retry_timeout_ms=10000",
                 k -> null, Map.of());
         return TokenSources.create(kind, new SourceContext(config, env, properties::get, now::get, backoff,
                 new ResponseDeadline(Thread::new), null));
