@@ -6,9 +6,7 @@ import io.tokenagent.logging.Logs;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URL;
-import java.text.SimpleDateFormat;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -81,39 +79,7 @@ public final class ImdsTokenSource implements TokenSource {
                     (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
             return token;
         }
-        throw new AttemptFailure("HTTP " + response.status + " " + TokenResponseParser.describeError(response.body),
-                isRetryable(response.status), response.status == 410,
-                retryAfterMillis(response.header("Retry-After")));
-    }
-
-    static boolean isRetryable(int status) {
-        return status == 404 || status == 408 || status == 410 || status == 429 || status >= 500;
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; 0 when absent or unreadable. */
-    long retryAfterMillis(String header) {
-        if (header == null) {
-            return 0;
-        }
-        String value = header.trim();
-        if (!value.isEmpty() && value.length() <= 9 && isDigits(value)) {
-            return Long.parseLong(value) * 1000;
-        }
-        try {
-            SimpleDateFormat format = new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US);
-            return Math.max(0, format.parse(value).getTime() - clock.getAsLong());
-        } catch (java.text.ParseException notDate) {
-            return 0;
-        }
-    }
-
-    private static boolean isDigits(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
+        throw StatusFailure.of(response, clock.getAsLong());
     }
 
     /** The endpoint has no query of its own (the configuration refuses one): the agent's parameters are all. */

@@ -5,8 +5,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a token endpoint's JSON body: a token response, or an error's code and text. Accepts every field as a
@@ -82,8 +87,16 @@ final class TokenResponseParser {
         if (code == null && text == null) {
             return "(a JSON body without error or error_description: " + size(body) + ")";
         }
+        // App Service's errors carry a correlation id (its "message" is often vague): what its support asks for.
+        String correlation = first(fields, "correlationId", "correlation_id");
         return excerpt((code == null ? "" : code) + (code != null && text != null ? ": " : "")
-                + (text == null ? "" : text));
+                + (text == null ? "" : text)) + (correlation == null ? ""
+                        : " (correlation id " + excerpt(correlation) + ")");
+    }
+
+    /** One top-level field of a JSON object as text (e.g. the identity a response names), or null. */
+    static String field(String body, String name) throws TokenException {
+        return fields(body, "").get(name);
     }
 
     /** How big a body was and a fingerprint to tell bodies apart, for messages that must not quote it. */
@@ -159,22 +172,62 @@ final class TokenResponseParser {
                 false);
     }
 
-    /** Epoch seconds (string or number), or an ISO-8601 instant. */
+    /** Epoch seconds (string or number), an ISO-8601 instant, or App Service's 2017 date. */
     private static long epochSeconds(String value, String endpoint) throws TokenException {
         String v = value.trim();
         long seconds = decimalSeconds(v);
+        if (seconds < 0) {
+            seconds = appServiceDate(v);
+        }
         if (seconds < 0) {
             try {
                 seconds = java.time.OffsetDateTime.parse(v).toEpochSecond();
             } catch (RuntimeException notIso) {
                 throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v)
-                        + "\", neither epoch seconds nor an ISO-8601 time", false);
+                        + "\", neither epoch seconds, an App Service date nor an ISO-8601 time", false);
             }
         }
         if (seconds > MAX_EPOCH_SECONDS) {
             throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v) + "\", past the year 9999", false);
         }
         return seconds;
+    }
+
+    /**
+     * App Service's 2017 protocol writes {@code expires_on} as .NET prints a date: {@code 06/20/2019 02:57:58 +00:00}
+     * on Linux, {@code 1/16/2020 5:24:12 AM +00:00} on Windows. Exactly those two shapes are read, ASCII digits
+     * only, whatever the JVM's locale.
+     */
+    private static final Pattern APP_SERVICE_DATE = Pattern.compile("([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) "
+            + "([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?: (AM|PM))? ([+-])([0-9]{2}):([0-9]{2})");
+
+    /** Epoch seconds of an App Service date, or -1 when the text is not one. */
+    private static long appServiceDate(String v) {
+        Matcher m = APP_SERVICE_DATE.matcher(v);
+        if (!m.matches()) {
+            return -1;
+        }
+        int hour = Integer.parseInt(m.group(4));
+        String half = m.group(7);
+        if (half != null) {
+            // a 12-hour clock: 12:xx AM is just past midnight, 12:xx PM just past noon
+            if (hour < 1 || hour > 12) {
+                return -1;
+            }
+            hour = hour % 12 + (half.equals("PM") ? 12 : 0);
+        } else if (m.group(1).length() != 2 || m.group(2).length() != 2 || m.group(4).length() != 2) {
+            return -1;
+        }
+        int sign = m.group(8).equals("-") ? -1 : 1;
+        try {
+            ZoneOffset offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(m.group(9)),
+                    sign * Integer.parseInt(m.group(10)));
+            return LocalDateTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)), hour, Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)))
+                    .toEpochSecond(offset);
+        } catch (DateTimeException notADate) {
+            return -1;
+        }
     }
 
     /**

@@ -22,6 +22,16 @@ public final class TokenSources {
         switch (kind) {
             case IMDS:
                 return new ImdsTokenSource(context);
+            case APPSERVICE:
+                return new AppServiceTokenSource(context);
+            case APPSERVICE2017:
+                return new AppService2017TokenSource(context);
+            case CLOUDSHELL:
+                return new CloudShellTokenSource(context);
+            case ARC:
+                return new ArcTokenSource(context);
+            case SERVICEFABRIC:
+                return new ServiceFabricTokenSource(context);
             default:
                 throw new ConfigException("source", kind.configName() + " is not available in this version");
         }

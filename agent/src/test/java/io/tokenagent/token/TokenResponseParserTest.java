@@ -93,13 +93,15 @@ class TokenResponseParserTest {
         }
         assertEquals(NOW + 60_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":\" 60.9 \"}",
                 NOW, EP).expiresAtMillis());
-        assertEquals(EP + ": expires_on is \"0x1p40\", neither epoch seconds nor an ISO-8601 time",
+        assertEquals(EP + ": expires_on is \"0x1p40\", neither epoch seconds, an App Service date nor an "
+                + "ISO-8601 time",
                 error("{\"access_token\":\"a\",\"expires_on\":\"0x1p40\"}"));
     }
 
     @Test
     void anExpiryFarInTheFutureIsRefusedNotWrappedIntoThePast() {
-        assertEquals(EP + ": expires_on is \"1e300\", neither epoch seconds nor an ISO-8601 time",
+        assertEquals(EP + ": expires_on is \"1e300\", neither epoch seconds, an App Service date nor an "
+                + "ISO-8601 time",
                 error("{\"access_token\":\"a\",\"expires_on\":1e300}"));
         assertEquals(EP + ": expires_on is \"99999999999999\", past the year 9999",
                 error("{\"access_token\":\"a\",\"expires_on\":99999999999999}"));

@@ -114,7 +114,8 @@ class HostileTokenEndpointIT extends AgentTestSupport {
         return Jdk.all().stream().flatMap(jdk -> Stream.of(
                 Arguments.of(jdk, "\"expires_in\":\"3600d\"", "expires_in is \"3600d\", not a number of seconds"),
                 Arguments.of(jdk, "\"expires_in\":\"0x1p12\"", "expires_in is \"0x1p12\", not a number of seconds"),
-                Arguments.of(jdk, "\"expires_on\":1e300", "expires_on is \"1e300\", neither epoch seconds nor")));
+                Arguments.of(jdk, "\"expires_on\":1e300",
+                        "expires_on is \"1e300\", neither epoch seconds, an App Service date nor")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
