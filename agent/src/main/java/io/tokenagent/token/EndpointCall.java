@@ -81,8 +81,9 @@ final class EndpointCall {
             }
             if (body != null) {
                 connection.setRequestMethod("POST");
+                // Not in streaming mode: there HttpURLConnection drops the body of a 401 (Entra ID's invalid_client
+                // answer, whose error text the message needs). The body is a small form, buffered either way.
                 connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(body.length);
             }
             connection.connect();
             watch = deadline.watch(connection, readTimeoutMillis);
