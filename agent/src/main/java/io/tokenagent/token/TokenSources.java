@@ -22,6 +22,8 @@ public final class TokenSources {
         switch (kind) {
             case IMDS:
                 return new ImdsTokenSource(context);
+            case WORKLOAD:
+                return new WorkloadIdentityTokenSource(context);
             case CLIENT_SECRET:
                 return new ClientSecretTokenSource(context);
             default:

@@ -64,6 +64,10 @@ abstract class EntraTestSupport {
     }
 
     SourceContext context(long retryTimeoutMillis) {
+        return context(retryTimeoutMillis, backoff);
+    }
+
+    SourceContext context(long retryTimeoutMillis, Backoff backoff) {
         try {
             AgentConfig config = ConfigLoader.load("connect_timeout_ms=1000,read_timeout_ms=1000,retry_timeout_ms="
                     + retryTimeoutMillis, k -> null, Map.of());
