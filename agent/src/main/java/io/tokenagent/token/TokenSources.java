@@ -26,6 +26,8 @@ public final class TokenSources {
                 return new WorkloadIdentityTokenSource(context);
             case CLIENT_SECRET:
                 return new ClientSecretTokenSource(context);
+            case CLIENT_CERTIFICATE:
+                return new ClientCertificateTokenSource(context);
             default:
                 throw new ConfigException("source", kind.configName() + " is not available in this version");
         }
