@@ -28,6 +28,8 @@ public final class TokenSources {
                 return new ClientSecretTokenSource(context);
             case CLIENT_CERTIFICATE:
                 return new ClientCertificateTokenSource(context);
+            case AZURECLI:
+                return new AzureCliTokenSource(context);
             default:
                 throw new ConfigException("source", kind.configName() + " is not available in this version");
         }
