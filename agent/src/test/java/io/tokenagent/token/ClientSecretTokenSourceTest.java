@@ -84,6 +84,18 @@ class ClientSecretTokenSourceTest extends EntraTestSupport {
     }
 
     @Test
+    void aConnectionFailureIsRetried() throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            env.put("AZURE_AUTHORITY_HOST", "http://127.0.0.1:" + closed.getLocalPort() + "/");
+        }
+        TokenException e = assertThrows(TokenException.class, () -> source().fetch(VAULT));
+        assertTrue(e.getMessage().contains("gave up after ") && e.getMessage().contains("cannot connect"),
+                e.getMessage());
+        assertTrue(e.isRetryable());
+        assertFalse(delays.isEmpty());
+    }
+
+    @Test
     void aBadRequestIsNotRetriedAndANonJsonBodyIsNotQuoted() throws Exception {
         server.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(400)
                 .withBody("<html>" + SECRET + "</html>")));

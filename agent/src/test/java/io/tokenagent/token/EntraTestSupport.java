@@ -69,7 +69,7 @@ abstract class EntraTestSupport {
 
     SourceContext context(long retryTimeoutMillis, Backoff backoff) {
         try {
-            AgentConfig config = ConfigLoader.load("connect_timeout_ms=1000,read_timeout_ms=1000,retry_timeout_ms="
+            AgentConfig config = ConfigLoader.load("connect_timeout_ms=2000,read_timeout_ms=5000,retry_timeout_ms="
                     + retryTimeoutMillis, k -> null, Map.of());
             return new SourceContext(config, env, properties::get, now::get, backoff,
                     new ResponseDeadline(Thread::new), null);
