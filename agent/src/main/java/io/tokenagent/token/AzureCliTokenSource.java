@@ -100,10 +100,10 @@ final class AzureCliTokenSource implements TokenSource {
         return "Azure CLI " + az + (tenant == null ? "" : " (tenant " + tenant + ")") + chosenBy;
     }
 
-    /** The run itself, then reading what is left of its output. */
+    /** The run and the reading of its output share one deadline; a second more for killing a run past it. */
     @Override
     public long maxFetchMillis() {
-        return 2 * timeoutMillis;
+        return timeoutMillis + 1000;
     }
 
     @Override

@@ -41,7 +41,7 @@ final class EntraProxy {
         if (envProxy == null || matchesNoProxy(host, target.getPort(), env(context, "NO_PROXY"))) {
             return Proxy.NO_PROXY;
         }
-        URI proxy = URI.create(envProxy.contains("://") ? envProxy : "http://" + envProxy);
+        URI proxy = URI.create(envProxy.contains("://") ? envProxy.trim() : "http://" + envProxy.trim());
         return http(proxy.getHost(), proxy.getPort() < 0 ? 80 : proxy.getPort());
     }
 
