@@ -7,10 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -214,20 +216,68 @@ class EntraSourcesIT extends AgentTestSupport {
         assertNoSecret(result, "app-service-header");
     }
 
+    /**
+     * Every JDK: TLS to the token proxy sets its SNI name through how HttpsURLConnection layers TLS over a plain
+     * socket, which is the JDK's own behaviour, not the agent's.
+     */
+    static Stream<Jdk> jdks() {
+        return Jdk.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void identityBindingSendsTheExchangeToTheTokenProxyTrustingOnlyItsCa(Jdk jdk) throws Exception {
+        String sni = "test-aks-proxy.ests.aks";
+        Path p12 = keytool("proxy", "SAN=dns:" + sni);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Path ca = Files.writeString(dir.resolve("ca.crt"), pem("CERTIFICATE",
+                store.getCertificate("proxy").getEncoded()));
+        WireMockServer proxy = new WireMockServer(options().httpDisabled(true).dynamicHttpsPort()
+                .bindAddress("127.0.0.1").keystorePath(p12.toString()).keystoreType("PKCS12")
+                .keystorePassword("changeit").keyManagerPassword("changeit"));
+        proxy.start();
+        try {
+            proxy.stubFor(post(urlPathEqualTo("/aks" + ENTRA_PATH))
+                    .withFormParam("client_assertion", equalTo("pod-jwt")).willReturn(okJson(entraToken("ib-tok"))));
+            Path tokenFile = Files.writeString(dir.resolve("token"), "pod-jwt");
+            AgentJvm.Result result = app(jdk, "source=workload")
+                    .env("AZURE_FEDERATED_TOKEN_FILE", tokenFile.toString())
+                    .env("AZURE_KUBERNETES_TOKEN_PROXY", "https://127.0.0.1:" + proxy.httpsPort() + "/aks")
+                    .env("AZURE_KUBERNETES_CA_FILE", ca.toString()).env("AZURE_KUBERNETES_SNI_NAME", sni)
+                    .run("urlconnection", apiUrl("/api/ib"));
+
+            assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+            assertEquals(List.of("Bearer ib-tok"), received(api, "/api/ib", "Authorization"));
+            assertEquals(0, tokens.getAllServeEvents().size(), "nothing went to the authority itself");
+            assertNoSecret(result, "pod-jwt");
+        } finally {
+            proxy.stop();
+        }
+    }
+
     // --- client certificate
 
     /** A generated RSA key pair and self-signed certificate (the JDK's keytool). */
     private record KeyPair(PrivateKey key, X509Certificate certificate) {
     }
 
-    private KeyPair generate() throws Exception {
-        Path p12 = dir.resolve("app.p12");
+    /** A PKCS#12 key store (password changeit) with an RSA key pair and a self-signed certificate under alias. */
+    private Path keytool(String alias, String extension) throws Exception {
+        Path p12 = dir.resolve(alias + ".p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "app", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-keystore",
-                p12.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-dname", "CN=app")
-                .redirectErrorStream(true).start();
+                "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-keystore",
+                p12.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-dname", "CN=" + alias, "-ext",
+                extension).redirectErrorStream(true).start();
         keytool.getInputStream().readAllBytes();
         assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool failed");
+        return p12;
+    }
+
+    private KeyPair generate() throws Exception {
+        Path p12 = keytool("app", "KeyUsage=digitalSignature");
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             store.load(in, "changeit".toCharArray());
