@@ -10,6 +10,7 @@ import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 
 /**
@@ -39,11 +40,10 @@ final class EntraTokenEndpoint {
 
     /** Where the exchange is sent other than the token URL itself, and over which TLS (AKS's token proxy). */
     interface Route {
-        URL url(URI tokenUrl) throws TokenException;
+        URI target(URI tokenUrl);
 
-        /** Sends, with this route's own TLS settings. */
-        EndpointCall.Response send(EndpointCall call, URL url, Map<String, String> headers, byte[] body,
-                java.net.Proxy proxy) throws TokenException;
+        /** This route's own TLS settings for the next exchange, or null for the JVM's. */
+        SSLSocketFactory tls() throws TokenException;
 
         String describe();
     }
@@ -140,13 +140,9 @@ final class EntraTokenEndpoint {
         Form form = new Form().add("grant_type", "client_credentials").add("client_id", clientId)
                 .add("scope", request.scope());
         credential.addTo(form);
-        EndpointCall.Response response;
-        if (route == null) {
-            response = call.send(url(tokenUrl), HEADERS, form.bytes(), EntraProxy.select(context, tokenUrl));
-        } else {
-            URL url = route.url(tokenUrl);
-            response = route.send(call, url, HEADERS, form.bytes(), EntraProxy.select(context, toUri(url)));
-        }
+        URI target = route == null ? tokenUrl : route.target(tokenUrl);
+        EndpointCall.Response response = call.send(url(target), HEADERS, form.bytes(),
+                EntraProxy.select(context, target), route == null ? null : route.tls(), null);
         if (response.status == 200) {
             AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong(), described);
             log.debug("{}: token for {}, expires in {} s, {}", described, request,
@@ -164,11 +160,4 @@ final class EntraTokenEndpoint {
         }
     }
 
-    private static URI toUri(URL url) {
-        try {
-            return url.toURI();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("the URL was checked when the source was built", e);
-        }
-    }
 }

@@ -3,15 +3,11 @@ package io.tokenagent.token;
 import io.tokenagent.config.ConfigException;
 import java.io.File;
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -135,23 +131,21 @@ final class KubernetesTokenProxy implements EntraTokenEndpoint.Route {
     }
 
     @Override
-    public URL url(URI tokenUrl) {
+    public URI target(URI tokenUrl) {
         String base = proxy.getRawPath() == null ? "" : proxy.getRawPath();
         String path = tokenUrl.getRawPath();
         String joined = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
                 + (path.startsWith("/") ? path : "/" + path);
         try {
-            return new URL("https", proxy.getHost(), proxy.getPort(), joined);
-        } catch (MalformedURLException e) {
+            return new URI("https", null, proxy.getHost(), proxy.getPort(), null, null, null).resolve(joined);
+        } catch (URISyntaxException e) {
             throw new IllegalStateException("the proxy URL was checked when the source was built", e);
         }
     }
 
     @Override
-    public EndpointCall.Response send(EndpointCall call, URL url, Map<String, String> headers, byte[] body,
-            Proxy httpProxy) throws TokenException {
-        SSLSocketFactory factory = caFile != null ? refreshCa() : tls;
-        return call.send(url, headers, body, httpProxy, factory, null);
+    public SSLSocketFactory tls() throws TokenException {
+        return caFile != null ? refreshCa() : tls;
     }
 
     @Override

@@ -216,9 +216,9 @@ class WorkloadIdentityTokenSourceTest extends EntraTestSupport {
         env.put("AZURE_KUBERNETES_TOKEN_PROXY", "https://proxy.example:8443");
         java.net.URI token = java.net.URI.create("https://login.microsoftonline.com/" + TENANT + "/oauth2/v2.0/token");
         assertEquals("https://proxy.example:8443/" + TENANT + "/oauth2/v2.0/token",
-                KubernetesTokenProxy.fromEnvironment(context(5000)).url(token).toString());
+                KubernetesTokenProxy.fromEnvironment(context(5000)).target(token).toString());
         env.put("AZURE_KUBERNETES_TOKEN_PROXY", "https://proxy.example/a/b/");
         assertEquals("https://proxy.example/a/b/" + TENANT + "/oauth2/v2.0/token",
-                KubernetesTokenProxy.fromEnvironment(context(5000)).url(token).toString());
+                KubernetesTokenProxy.fromEnvironment(context(5000)).target(token).toString());
     }
 }
