@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -166,6 +167,26 @@ class EntraSourcesIT extends AgentTestSupport {
         assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
         assertEquals(List.of("Bearer after-429"), received(api, "/api/r", "Authorization"));
         assertEquals(2, exchanges().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdk")
+    void aMissingVariableOrAnotherIdentityOnARuleStopsTheApplicationWithOneLine(Jdk jdk) throws Exception {
+        AgentJvm.Result missing = app(jdk, "source=client_secret").run("urlconnection", apiUrl("/api/m"));
+        assertNotEquals(0, missing.exitCode());
+        assertEquals(List.of("token-agent: configuration error: environment variable AZURE_CLIENT_SECRET: is not "
+                + "set, and the client secret source needs it"), missing.stderrLines());
+
+        AgentJvm.Result other = app(jdk, "object_id=22222222-0000-0000-0000-000000000000")
+                .env("AZURE_CLIENT_SECRET", SECRET).run("urlconnection", apiUrl("/api/m"));
+        assertNotEquals(0, other.exitCode());
+        assertEquals(1, other.stderrLines().size(), other.toString());
+        assertTrue(other.stderrLines().get(0).startsWith("token-agent: configuration error: inline rule: "
+                + "object_id=22222222-0000-0000-0000-000000000000 names a managed identity, but the client secret "
+                + "source gets tokens for the application AZURE_CLIENT_ID=" + CLIENT_ID + " only: remove the selector "
+                + "(tokens from client secret of application"), other.toString());
+        assertNoSecret(other, SECRET);
+        assertEquals(0, tokens.getAllServeEvents().size());
     }
 
     // --- workload identity
