@@ -55,6 +55,9 @@ final class KubernetesTokenProxy implements EntraTokenEndpoint.Route {
             }
             return null;
         }
+        if (sniName != null && !SniSocketFactory.check(sniName.trim())) {
+            throw new ConfigException("environment variable " + SNI_NAME, "\"" + sniName + "\" is not a host name");
+        }
         if (caFile != null && caData != null) {
             throw new ConfigException("environment variables " + CA_FILE + " and " + CA_DATA, "are both set: give one");
         }

@@ -3,6 +3,9 @@ package io.tokenagent.token;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.Collections;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -19,15 +22,28 @@ final class SniSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
     private final String serverName;
 
+    /** @param serverName a host name, checked by {@link #check(String)} */
     SniSocketFactory(SSLSocketFactory delegate, String serverName) {
         this.delegate = delegate;
         this.serverName = serverName;
+    }
+
+    /** Whether the name can be sent as SNI: a DNS host name, not an IP address. */
+    static boolean check(String serverName) {
+        try {
+            new SNIHostName(serverName);
+            return !serverName.isEmpty() && !Character.isDigit(serverName.charAt(serverName.length() - 1));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Override
     public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
         SSLSocket tls = (SSLSocket) delegate.createSocket(socket, serverName, port, autoClose);
         SSLParameters parameters = tls.getSSLParameters();
+        // Said explicitly: the JDK derives SNI from the host only for names with a dot.
+        parameters.setServerNames(Collections.<SNIServerName>singletonList(new SNIHostName(serverName)));
         // The certificate is checked against the server name; HttpsURLConnection then skips its own URL host check.
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         tls.setSSLParameters(parameters);

@@ -192,6 +192,11 @@ class WorkloadIdentityTokenSourceTest extends EntraTestSupport {
         assertEquals("environment variable AZURE_KUBERNETES_TOKEN_PROXY: is not set, but AZURE_KUBERNETES_SNI_NAME "
                 + "is: set both (AKS identity binding) or neither",
                 assertThrows(ConfigException.class, this::source).getMessage());
+        env.put("AZURE_KUBERNETES_TOKEN_PROXY", "https://proxy.example");
+        env.put("AZURE_KUBERNETES_SNI_NAME", "10.0.0.1");
+        assertEquals("environment variable AZURE_KUBERNETES_SNI_NAME: \"10.0.0.1\" is not a host name",
+                assertThrows(ConfigException.class, this::source).getMessage());
+        env.put("AZURE_KUBERNETES_SNI_NAME", SNI);
         env.put("AZURE_KUBERNETES_TOKEN_PROXY", "http://127.0.0.1:1/");
         assertEquals("environment variable AZURE_KUBERNETES_TOKEN_PROXY: \"http://127.0.0.1:1/\" is not an https URL "
                 + "with a host", assertThrows(ConfigException.class, this::source).getMessage());
