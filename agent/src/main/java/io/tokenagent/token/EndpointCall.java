@@ -81,8 +81,11 @@ final class EndpointCall {
             }
             if (body != null) {
                 connection.setRequestMethod("POST");
+                // Not in streaming mode: there HttpURLConnection drops the body of a 401 (Entra ID's invalid_client
+                // answer, whose error text the message needs). The body is a small form, buffered either way. Like
+                // a GET, a POST is then sent once more on a new connection when the first breaks before the status
+                // (sun.net.http.retryPost): harmless for a token request, and past the deadline its body is not read.
                 connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(body.length);
             }
             connection.connect();
             watch = deadline.watch(connection, readTimeoutMillis);

@@ -32,8 +32,16 @@ public final class TokenSources {
                 return new ArcTokenSource(context);
             case SERVICEFABRIC:
                 return new ServiceFabricTokenSource(context);
+            case WORKLOAD:
+                return new WorkloadIdentityTokenSource(context);
+            case CLIENT_SECRET:
+                return new ClientSecretTokenSource(context);
+            case CLIENT_CERTIFICATE:
+                return new ClientCertificateTokenSource(context);
+            case AZURECLI:
+                return new AzureCliTokenSource(context);
             default:
-                throw new ConfigException("source", kind.configName() + " is not available in this version");
+                throw new IllegalStateException("auto is resolved above; every other source has its line");
         }
     }
 }
