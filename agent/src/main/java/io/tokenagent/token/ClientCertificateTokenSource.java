@@ -1,7 +1,6 @@
 package io.tokenagent.token;
 
 import io.tokenagent.config.ConfigException;
-import io.tokenagent.config.TokenRequest;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,13 +10,12 @@ import java.util.function.LongSupplier;
  * certificate's key, a new one for every exchange ({@link ClientAssertion}). Neither key nor assertion is logged or
  * put in a message.
  */
-final class ClientCertificateTokenSource implements TokenSource {
+final class ClientCertificateTokenSource extends EntraTokenSource {
 
-    private final EntraTokenEndpoint endpoint;
     private final EntraTokenEndpoint.Credential assertion;
 
     ClientCertificateTokenSource(SourceContext context) throws ConfigException {
-        this.endpoint = new EntraTokenEndpoint(context, "client certificate", null);
+        super(new EntraTokenEndpoint(context, "client certificate", null));
         final ClientCertificate certificate = ClientCertificate.load(EntraTokenEndpoint.required(context,
                 ClientCertificate.PATH, "client certificate"), context.env(ClientCertificate.PASSWORD));
         final LongSupplier clock = context.clock();
@@ -32,22 +30,7 @@ final class ClientCertificateTokenSource implements TokenSource {
     }
 
     @Override
-    public AccessToken fetch(TokenRequest request) throws TokenException {
-        return endpoint.fetch(request, assertion);
-    }
-
-    @Override
-    public long maxFetchMillis() {
-        return endpoint.maxFetchMillis();
-    }
-
-    @Override
-    public String unsupported(TokenRequest request) {
-        return endpoint.unsupported(request);
-    }
-
-    @Override
-    public String describe() {
-        return endpoint.describe();
+    EntraTokenEndpoint.Credential credential() {
+        return assertion;
     }
 }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.text.SimpleDateFormat;
-import java.util.Locale;
 
 /**
  * Entra ID's answer other than 200, as one failed attempt. Its body is
@@ -25,7 +23,8 @@ final class EntraError {
 
     static AttemptFailure of(EndpointCall.Response response, long nowMillis) {
         return new AttemptFailure("HTTP " + response.status + " " + describe(response.body),
-                isRetryable(response.status), false, retryAfterMillis(response.header("Retry-After"), nowMillis));
+                isRetryable(response.status), false,
+                StatusFailure.retryAfterMillis(response.header("Retry-After"), nowMillis));
     }
 
     static boolean isRetryable(int status) {
@@ -86,22 +85,5 @@ final class EntraError {
 
     private static String size(String body) {
         return body.getBytes(StandardCharsets.UTF_8).length + " bytes";
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; 0 when absent or unreadable. */
-    static long retryAfterMillis(String header, long nowMillis) {
-        if (header == null) {
-            return 0;
-        }
-        String value = header.trim();
-        if (!value.isEmpty() && value.length() <= 9 && value.matches("[0-9]+")) {
-            return Long.parseLong(value) * 1000;
-        }
-        try {
-            SimpleDateFormat format = new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US);
-            return Math.max(0, format.parse(value).getTime() - nowMillis);
-        } catch (java.text.ParseException notDate) {
-            return 0;
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.tokenagent.token;
 
 import io.tokenagent.config.ConfigException;
-import io.tokenagent.config.TokenRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
@@ -16,13 +15,12 @@ import java.nio.charset.StandardCharsets;
  * AZURE_KUBERNETES_TOKEN_PROXY} (AKS identity binding) the exchange goes to that proxy ({@link
  * KubernetesTokenProxy}). The file's content is sent in the form body only, never logged or put in a message.
  */
-final class WorkloadIdentityTokenSource implements TokenSource {
+final class WorkloadIdentityTokenSource extends EntraTokenSource {
 
     /** A service account token is a few kilobytes; anything much bigger is not one. */
     static final int MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
     private final File tokenFile;
-    private final EntraTokenEndpoint endpoint;
     private final EntraTokenEndpoint.Credential assertion = new EntraTokenEndpoint.Credential() {
         @Override
         public void addTo(Form form) throws TokenException {
@@ -31,14 +29,13 @@ final class WorkloadIdentityTokenSource implements TokenSource {
     };
 
     WorkloadIdentityTokenSource(SourceContext context) throws ConfigException {
+        super(new EntraTokenEndpoint(context, "workload identity", KubernetesTokenProxy.fromEnvironment(context)));
         String path = EntraTokenEndpoint.required(context, "AZURE_FEDERATED_TOKEN_FILE", "workload identity");
         this.tokenFile = new File(path);
         if (!tokenFile.isFile() || !tokenFile.canRead()) {
             throw new ConfigException("environment variable AZURE_FEDERATED_TOKEN_FILE", "\"" + path
                     + "\" is not a readable file");
         }
-        this.endpoint = new EntraTokenEndpoint(context, "workload identity",
-                KubernetesTokenProxy.fromEnvironment(context));
     }
 
     /** The token file's content, trimmed; failures are worth another try (the kubelet may be mid-rotation). */
@@ -70,22 +67,7 @@ final class WorkloadIdentityTokenSource implements TokenSource {
     }
 
     @Override
-    public AccessToken fetch(TokenRequest request) throws TokenException {
-        return endpoint.fetch(request, assertion);
-    }
-
-    @Override
-    public long maxFetchMillis() {
-        return endpoint.maxFetchMillis();
-    }
-
-    @Override
-    public String unsupported(TokenRequest request) {
-        return endpoint.unsupported(request);
-    }
-
-    @Override
-    public String describe() {
-        return endpoint.describe();
+    EntraTokenEndpoint.Credential credential() {
+        return assertion;
     }
 }
