@@ -339,7 +339,6 @@ public final class TokenCache {
             }
             // Waiting requests go first; the log line (its fingerprint is a SHA-256) and the timer come after.
             fetch.complete(token);
-            announce();
             long refreshAt = refreshAtMillis(token) - jitterMillis(token);
             if (first) {
                 log.info("token for {}: expires in {}, {}", key,
@@ -349,6 +348,7 @@ public final class TokenCache {
                         Durations.seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
             }
             scheduleRefresh(refreshAt - clock.getAsLong());
+            announce(); // last: publishing may start the MBean server, which takes a while
         }
 
         private void failed(CompletableFuture<AccessToken> fetch, TokenException error) {
