@@ -58,8 +58,14 @@ public final class TokenCache {
     private Executor fetchExecutor;
     private ScheduledExecutorService scheduler;
     private volatile KeyListener listener;
+    /**
+     * How long after a key's first fetch its listener hears of it. Publishing starts the platform MBean server,
+     * hundreds of classes and megabytes: a short-lived JVM (a batch job, a command-line tool) ends before then and
+     * never pays for it; a service has its beans seconds after its first request.
+     */
+    static final long ANNOUNCE_DELAY_MILLIS = 5000;
 
-    /** Told of each key once, on an agent thread, after its first fetch: where the JMX beans are registered. */
+    /** Told of each key once, on an agent thread, a while after its first fetch: where JMX beans are registered. */
     public interface KeyListener {
         void firstFetched(TokenCache cache, TokenRequest key);
     }
@@ -348,7 +354,7 @@ public final class TokenCache {
                         Durations.seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
             }
             scheduleRefresh(refreshAt - clock.getAsLong());
-            announce(); // last: publishing may start the MBean server, which takes a while
+            announce();
         }
 
         private void failed(CompletableFuture<AccessToken> fetch, TokenException error) {
@@ -386,18 +392,23 @@ public final class TokenCache {
 
         /** Once per key, after its first fetch has released the requests waiting for it. */
         private void announce() {
-            KeyListener l = listener;
+            final KeyListener l = listener;
             synchronized (this) {
                 if (announced || l == null) {
                     return;
                 }
                 announced = true;
             }
-            try {
-                l.firstFetched(TokenCache.this, key);
-            } catch (RuntimeException e) {
-                log.warn("could not publish the statistics of {}: {}", key, e.toString());
-            }
+            scheduler().schedule(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        l.firstFetched(TokenCache.this, key);
+                    } catch (RuntimeException e) {
+                        log.warn("could not publish the statistics of {}: {}", key, e.toString());
+                    }
+                }
+            }, ANNOUNCE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
 
         private void scheduleRefresh(long delayMillis) {
