@@ -36,8 +36,9 @@ public final class RuleSources {
             if (source == null) {
                 source = TokenSources.create(kind, context);
                 built.put(kind, source);
-                sources.caches.put(source, TokenCache.create(source, source.maxFetchMillis() + 5000,
-                        AgentThread.factory("token")));
+                // A request waits max_wait_ms at most; a fetch that ends sooner by its own bound ends the wait
+                long maxWait = Math.min(config.maxWaitMillis(), source.maxFetchMillis() + 5000);
+                sources.caches.put(source, TokenCache.create(source, maxWait, AgentThread.factory("token")));
             }
             String unsupported = source.unsupported(rule.tokenRequest());
             if (unsupported != null) {

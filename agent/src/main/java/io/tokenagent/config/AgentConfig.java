@@ -22,13 +22,15 @@ public final class AgentConfig {
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
     private final long retryTimeoutMillis;
+    private final long maxWaitMillis;
     private final List<Rule> rules;
     private final List<String> warnings;
     private final Map<String, String> origins;
 
     public AgentConfig(URI endpoint, SourceKind source, String apiVersion, OnFailure onFailure, LogLevel logLevel,
             LogFormat logFormat, long logStatsSeconds, boolean prefetch,
-            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, List<Rule> rules,
+            int connectTimeoutMillis, int readTimeoutMillis, long retryTimeoutMillis, long maxWaitMillis,
+            List<Rule> rules,
             List<String> warnings,
             Map<String, String> origins) {
         this.endpoint = endpoint;
@@ -42,6 +44,7 @@ public final class AgentConfig {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
         this.retryTimeoutMillis = retryTimeoutMillis;
+        this.maxWaitMillis = maxWaitMillis;
         this.rules = Collections.unmodifiableList(rules);
         this.warnings = Collections.unmodifiableList(warnings);
         this.origins = Collections.unmodifiableMap(origins);
@@ -93,6 +96,11 @@ public final class AgentConfig {
     /** How long one token fetch may keep retrying before it gives up. */
     public long retryTimeoutMillis() {
         return retryTimeoutMillis;
+    }
+
+    /** The longest a request waits for a token before it takes the {@code on_failure} path. */
+    public long maxWaitMillis() {
+        return maxWaitMillis;
     }
 
     /** Legal but risky choices, logged as warnings at start (a token rule for plain http to another host). */

@@ -25,13 +25,13 @@ public final class ConfigLoader {
 
     static final List<String> AGENT_KEYS = Arrays.asList("config", "endpoint", "api_version", "on_failure",
             "log_level", "log_format", "log_stats", "prefetch", "connect_timeout_ms", "read_timeout_ms",
-            "retry_timeout_ms", "source");
+            "retry_timeout_ms", "max_wait_ms", "source");
     static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "scope", "client_id", "object_id",
             "msi_res_id", "authority", "source", "header", "prefix", "overwrite");
     /** Keys whose value may be a JSON boolean or number; every other key's value is text, a JSON string. */
     private static final List<String> BOOLEAN_KEYS = Arrays.asList("prefetch", "overwrite");
     private static final List<String> NUMBER_KEYS = Arrays.asList("connect_timeout_ms", "read_timeout_ms",
-            "retry_timeout_ms", "log_stats");
+            "retry_timeout_ms", "max_wait_ms", "log_stats");
     /** Headers the HTTP client manages itself (RFC 9110, 9112): a token there would break or smuggle requests. */
     private static final List<String> CLIENT_HEADERS = Arrays.asList("Host", "Content-Length", "Transfer-Encoding",
             "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "TE", "Trailer", "Expect");
@@ -138,7 +138,7 @@ public final class ConfigLoader {
                 choice("log_format", LogFormat.values(), LogFormat.TEXT), logStatsSeconds(),
                 bool(settings.get("prefetch"), false),
                 (int) positive("connect_timeout_ms", 2000), (int) positive("read_timeout_ms", 10000),
-                positive("retry_timeout_ms", 30000), rules, warnings, origins(rulesWhere, inline));
+                positive("retry_timeout_ms", 30000), positive("max_wait_ms", 10000), rules, warnings, origins(rulesWhere, inline));
     }
 
     /** {@code log_stats}: whole seconds, 0 (the default) for never. */

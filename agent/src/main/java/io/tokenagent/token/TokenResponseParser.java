@@ -48,20 +48,20 @@ final class TokenResponseParser {
         if (type != null && !type.equalsIgnoreCase("Bearer")) {
             throw new TokenException(endpoint + ": token_type is \"" + excerpt(type) + "\", not Bearer", false);
         }
-        long expiresAt = Long.MAX_VALUE;
         String expiresIn = fields.get("expires_in");
-        if (expiresIn != null) {
-            expiresAt = receivedAtMillis + seconds(expiresIn, "expires_in", endpoint) * 1000;
-        }
         String expiresOn = fields.get("expires_on");
-        if (expiresOn != null) {
-            expiresAt = Math.min(expiresAt, epochSeconds(expiresOn, endpoint) * 1000);
-        }
-        if (expiresAt == Long.MAX_VALUE) {
+        if (expiresIn == null && expiresOn == null) {
             throw new TokenException(endpoint + ": response has no expiry: expires_in and expires_on missing", false);
         }
+        long expiresAt = expiry(expiresIn == null ? -1 : receivedAtMillis
+                + seconds(expiresIn, "expires_in", endpoint) * 1000,
+                expiresOn == null ? -1 : epochSeconds(expiresOn, endpoint) * 1000, receivedAtMillis);
         if (expiresAt <= receivedAtMillis) {
             throw new TokenException(endpoint + ": the token it returned has already expired", false);
+        }
+        if (expiresAt - receivedAtMillis > MAX_LIFETIME_MILLIS) {
+            throw new TokenException(endpoint + ": the token it returned is said to live "
+                    + (expiresAt - receivedAtMillis) / 86400000 + " days: not a believable lifetime, not cached", false);
         }
         String refreshIn = fields.get("refresh_in");
         long refreshInMillis = refreshIn == null ? -1 : seconds(refreshIn, "refresh_in", endpoint) * 1000;
@@ -158,6 +158,28 @@ final class TokenResponseParser {
                 fields.put(name, parser.getText());
             }
         }
+    }
+
+    /** Longer than any Azure access token lives (a day at most): a lifetime beyond it is an endpoint's mistake. */
+    static final long MAX_LIFETIME_MILLIS = 7L * 24 * 3600 * 1000;
+    /**
+     * The earlier of {@code received + expires_in} (relative, immune to clock skew) and {@code expires_on} (the
+     * endpoint's clock), with one exception: an {@code expires_on} already past beside an {@code expires_in} still
+     * to come says the two clocks disagree (this one is ahead), and believing it would make every fresh token look
+     * expired, so that the next request fetches again without end. Then the relative expiry is used.
+     *
+     * @param relative {@code received + expires_in}, or -1 when absent
+     * @param absolute {@code expires_on} in epoch millis, or -1 when absent
+     * @param received when the response arrived
+     */
+    static long expiry(long relative, long absolute, long received) {
+        if (relative < 0) {
+            return absolute;
+        }
+        if (absolute < 0 || absolute <= received) {
+            return relative;
+        }
+        return Math.min(relative, absolute);
     }
 
     /** Latest expiry believed: year 9999. Anything later is a broken or hostile endpoint, not a long token. */

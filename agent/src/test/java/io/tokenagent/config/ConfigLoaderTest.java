@@ -107,8 +107,8 @@ class ConfigLoaderTest {
     void errorsNameWhereAndWhat() throws Exception {
         assertEquals("agent argument timeout: unknown key; known keys are config, endpoint, api_version, on_failure, "
                 + "log_level, log_format, log_stats, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, "
-                + "source, match, resource, scope, client_id, object_id, msi_res_id, authority, header, prefix, "
-                + "overwrite and rules",
+                + "max_wait_ms, source, match, resource, scope, client_id, object_id, msi_res_id, authority, header, "
+                + "prefix, overwrite and rules",
                 error("timeout=5"));
         assertEquals("agent argument \"verbose\": expected key=value (arguments are key=value pairs separated by "
                 + "commas)", error("verbose"));
@@ -148,8 +148,8 @@ class ConfigLoaderTest {
     void aMisspeltSystemPropertyIsAnError() throws Exception {
         assertEquals("system property tokenagent.on_falure: unknown key; known keys are config, endpoint, api_version, "
                 + "on_failure, log_level, log_format, log_stats, prefetch, connect_timeout_ms, read_timeout_ms, "
-                + "retry_timeout_ms, source, match, resource, scope, client_id, object_id, msi_res_id, authority, "
-                + "header, prefix, overwrite and rules",
+                + "retry_timeout_ms, max_wait_ms, source, match, resource, scope, client_id, object_id, msi_res_id, "
+                + "authority, header, prefix, overwrite and rules",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(null, props::get,
                         List.of("java.version", "tokenagent.on_falure"), env)).getMessage());
         props.put("tokenagent.on_failure", "proceed");

@@ -121,4 +121,24 @@ class TokenResponseParserTest {
         assertFalse(message.contains("SECRET"), message);
         assertFalse(TokenResponseParser.describeError("{\"access_token\":\"SECRET-TOKEN-VALUE\"").contains("SECRET"));
     }
+
+    @Test
+    void aClockAheadOfTheEndpointsDoesNotShortenAFreshToken() throws Exception {
+        long hourAgo = NOW / 1000 - 3600;
+        assertEquals(NOW + 3_600_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":3600,"
+                + "\"expires_on\":" + hourAgo + "}", NOW, EP).expiresAtMillis(), "expires_on far behind: expires_in");
+        assertEquals(NOW + 600_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":3600,"
+                + "\"expires_on\":" + (NOW / 1000 + 600) + "}", NOW, EP).expiresAtMillis(),
+                "still to come: the earlier, which may be right");
+        assertEquals(NOW + 3_600_000, TokenResponseParser.parseToken("{\"access_token\":\"a\",\"expires_in\":3600,"
+                + "\"expires_on\":" + (NOW / 1000 + 7200) + "}", NOW, EP).expiresAtMillis(), "later: expires_in");
+        assertEquals(EP + ": the token it returned has already expired",
+                error("{\"access_token\":\"a\",\"expires_on\":" + hourAgo + "}"));
+    }
+
+    @Test
+    void aLifetimeOfMoreThanAWeekIsNotBelieved() {
+        assertEquals(EP + ": the token it returned is said to live 11 days: not a believable lifetime, not cached",
+                error("{\"access_token\":\"a\",\"expires_in\":1000000}"));
+    }
 }

@@ -71,8 +71,8 @@ class HostileTokenEndpointIT extends AgentTestSupport {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(410)
                 .withBody("{\"error\":\"updating\"}")));
         AgentJvm.Result result = AgentJvm.on(jdk).timeoutSeconds(110).agentArgs("endpoint=" + endpoint() + ",match="
-                + apiUrl("/api") + ",resource=" + RESOURCE + ",retry_timeout_ms=5000").run("urlconnection",
-                apiUrl("/api/gone"));
+                + apiUrl("/api") + ",resource=" + RESOURCE + ",retry_timeout_ms=5000,max_wait_ms=100000")
+                .run("urlconnection", apiUrl("/api/gone"));
 
         String line = assertFailedClosed(result);
         assertTrue(line.contains("HTTP 410 updating"), line);
@@ -129,5 +129,34 @@ class HostileTokenEndpointIT extends AgentTestSupport {
         String line = assertFailedClosed(result);
         assertTrue(line.contains(cause), line);
         assertEquals(Collections.emptyList(), received(api, "/api/odd", "Authorization"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aClockAheadOfTheEndpointsCausesNoRefreshStorm(Jdk jdk) throws Exception {
+        // expires_on an hour in the past by this machine's clock, expires_in an hour: the endpoint's clock is behind
+        long now = System.currentTimeMillis() / 1000;
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson("{\"access_token\":\"token-skew\","
+                + "\"expires_in\":\"3600\",\"expires_on\":\"" + (now - 3600) + "\",\"token_type\":\"Bearer\"}")));
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).run("urlconnection", "--repeat", "5",
+                "--interval", "300", apiUrl("/api/skew"));
+
+        assertEquals(Collections.nCopies(5, "STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(Collections.nCopies(5, "Bearer token-skew"), received(api, "/api/skew", "Authorization"));
+        assertEquals(1, tokenCalls(), "one fetch: the token's hour is counted from when it arrived");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aRequestWaitsForATokenAtMostMaxWaitThenTakesTheFailurePath(Jdk jdk) throws Exception {
+        tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(tokenJson("token-late", 3600))
+                .withFixedDelay(6000)));
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs("endpoint=" + endpoint() + ",match=" + apiUrl("/api")
+                + ",resource=" + RESOURCE + ",read_timeout_ms=20000,retry_timeout_ms=20000,max_wait_ms=1000")
+                .run("httpclient", apiUrl("/api/wait"));
+
+        String line = assertFailedClosed(result);
+        assertTrue(line.contains("no token within 1.0 s"), line);
+        assertTrue(result.millis() < 1000 + 3000, "the application waited " + result.millis() + " ms in all");
     }
 }
