@@ -6,6 +6,7 @@ import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Rule;
 import io.tokenagent.matching.RuleMatcher;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -21,10 +22,12 @@ final class RuleHeaders implements HeaderProvider {
     private final TokenCache cache;
     private final String[] headerNames;
     private final String[] prefixes;
+    private final HookFailures hookFailures;
 
     RuleHeaders(AgentConfig config, TokenCache cache) {
         this.cache = cache;
         this.matcher = new RuleMatcher(config.rules());
+        this.hookFailures = new HookFailures(config.onFailure());
         Set<String> names = new LinkedHashSet<String>();
         Set<String> valuePrefixes = new LinkedHashSet<String>();
         for (Rule rule : config.rules()) {
@@ -57,6 +60,11 @@ final class RuleHeaders implements HeaderProvider {
             }
         }
         return false;
+    }
+
+    @Override
+    public IOException hookFailed(String hook, HeaderRule rule, Throwable cause) {
+        return hookFailures.report(hook, rule != null, cause);
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class BootBridge {
         "io.tokenagent.bootstrap.HeaderRule",
         "io.tokenagent.bootstrap.HeaderProvider",
         "io.tokenagent.bootstrap.TokenAgentBridge",
+        "io.tokenagent.bootstrap.HeldRequest",
     };
 
     private final Instrumentation inst;

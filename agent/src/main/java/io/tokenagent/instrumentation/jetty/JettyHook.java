@@ -1,13 +1,13 @@
 package io.tokenagent.instrumentation.jetty;
 
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 public final class JettyHook {
 
     private static volatile Api api;
+
+    private static final String NAME = "jetty";
 
     private JettyHook() {
     }
@@ -56,32 +58,31 @@ public final class JettyHook {
                 return false;
             }
         } catch (Throwable t) {
-            return false; // never break a request because of the agent's plumbing
+            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
+            return false;
         }
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
         if (value.isDone()) {
             try {
                 jetty.set(request, rule.headerName(), value.join());
             } catch (CompletionException e) {
-                jetty.abort(request, e.getCause());
+                jetty.abort(request, HeldRequest.asIOException(e));
             }
             return false; // sent as usual; an aborted request fails with the agent's error before it leaves
         }
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(String header, Throwable failure) {
-                if (failure != null) {
-                    jetty.abort(request, failure);
-                } else {
-                    jetty.set(request, rule.headerName(), header);
-                }
-                try {
-                    jetty.resend(destination, request, listeners);
-                } catch (Throwable t) {
-                    jetty.abort(request, t);
-                }
+            protected void release(String header) throws Exception {
+                jetty.set(request, rule.headerName(), header);
+                jetty.resend(destination, request, listeners);
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) throws Exception {
+                jetty.abort(request, cause);
+                jetty.resend(destination, request, listeners); // Jetty reports the abort as the request goes
+            }
+        }.after(value);
         return true;
     }
 
@@ -193,12 +194,11 @@ public final class JettyHook {
             }
         }
 
-        void abort(Object request, Throwable failure) {
+        void abort(Object request, IOException failure) {
             try {
-                abort.invoke(request, failure instanceof IOException ? failure
-                        : new IOException("token-agent: " + failure, failure));
+                abort.invoke(request, failure);
             } catch (Exception e) {
-                // the request then goes on without the header: nothing else can be done from here
+                TokenAgentBridge.hookFailed(NAME, null, e); // the request then goes on without the header
             }
         }
 

@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Called first in {@code HttpObjectEncoder.write} (see {@link NettyHttpInstrumentation}) for every message a Netty
@@ -35,6 +36,8 @@ import java.util.function.BiConsumer;
 public final class NettyHttpHook {
 
     private static final AttributeKey<Held> HELD = AttributeKey.valueOf("io.tokenagent.held");
+
+    private static final String NAME = "netty";
 
     private NettyHttpHook() {
     }
@@ -66,7 +69,8 @@ public final class NettyHttpHook {
                 return false;
             }
         } catch (Throwable t) {
-            return false; // never break a request because of the agent's plumbing
+            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
+            return false;
         }
         CompletableFuture<String> value = rule.headerValueAsync(target.scheme, target.host, target.port);
         if (value.isDone()) {
@@ -77,7 +81,7 @@ public final class NettyHttpHook {
                 Held failed = new Held(encoder);
                 ctx.channel().attr(HELD).set(failed);
                 failed.add(ctx, msg, promise);
-                failed.fail(ctx, e.getCause() != null ? e.getCause() : e);
+                failed.fail(ctx, HeldRequest.asIOException(e));
                 return true;
             }
             setHeader(request, rule, header);
@@ -86,22 +90,33 @@ public final class NettyHttpHook {
         final Held waiting = new Held(encoder);
         ctx.channel().attr(HELD).set(waiting);
         waiting.add(ctx, msg, promise);
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(final String header, final Throwable failure) {
+            protected void release(final String header) {
                 ctx.executor().execute(new Runnable() {
                     @Override
                     public void run() {
-                        if (failure != null) {
-                            waiting.fail(ctx, failure);
-                        } else {
-                            setHeader(request, rule, header);
-                            waiting.release(ctx);
-                        }
+                        setHeader(request, rule, header);
+                        waiting.release(ctx);
                     }
                 });
             }
-        });
+
+            @Override
+            protected void fail(final IOException cause) {
+                Runnable fail = new Runnable() {
+                    @Override
+                    public void run() {
+                        waiting.fail(ctx, cause);
+                    }
+                };
+                try {
+                    ctx.executor().execute(fail);
+                } catch (RejectedExecutionException terminated) {
+                    fail.run(); // no event loop left to touch the channel: its promises are safe from any thread
+                }
+            }
+        }.after(value);
         return true;
     }
 
@@ -161,9 +176,8 @@ public final class NettyHttpHook {
             ctx.flush();
         }
 
-        void fail(ChannelHandlerContext ctx, Throwable cause) {
-            failure = cause instanceof IOException ? (IOException) cause
-                    : new IOException("token-agent: " + cause, cause);
+        void fail(ChannelHandlerContext ctx, IOException cause) {
+            failure = cause;
             boolean complete = false;
             for (int i = 0; i < messages.size(); i++) {
                 Object msg = messages.get(i);

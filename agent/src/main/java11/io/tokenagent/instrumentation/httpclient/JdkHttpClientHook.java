@@ -1,6 +1,7 @@
 package io.tokenagent.instrumentation.httpclient;
 
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -25,6 +26,8 @@ public final class JdkHttpClientHook {
     private static final MethodHandle SET_SYSTEM_HEADER = setSystemHeader();
     /** Sets {@code HttpRequestImpl.userHeaders}, the application's headers as one exchange will send them. */
     private static final MethodHandle SET_USER_HEADERS = setUserHeaders();
+
+    private static final String NAME = "java.net.http";
 
     private JdkHttpClientHook() {
     }
@@ -74,7 +77,8 @@ public final class JdkHttpClientHook {
                 return;
             }
         } catch (Throwable t) {
-            return; // never break a request because of the agent's plumbing
+            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
+            return;
         }
         String value = rule.headerValue(uri.getScheme(), uri.getHost(), uri.getPort());
         if (value == null) {
@@ -88,7 +92,10 @@ public final class JdkHttpClientHook {
             }
             SET_SYSTEM_HEADER.invokeExact(request, rule.headerName(), value);
         } catch (Throwable t) {
-            // unreachable in practice: setting a header on the internal builder throws nothing
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error;
+            }
         }
     }
 
@@ -116,13 +123,16 @@ public final class JdkHttpClientHook {
                 return null;
             }
         } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
             return null;
         }
         final CompletableFuture<Object> response = new CompletableFuture<Object>();
-        value.whenComplete((header, error) -> {
-            if (error != null) {
-                response.completeExceptionally(error);
-            } else if (!response.isDone()) { // not cancelled by the application meanwhile
+        new HeldRequest(NAME) {
+            @Override
+            protected void release(String header) {
+                if (response.isDone()) {
+                    return; // cancelled by the application meanwhile
+                }
                 // Sent again from the start: the token is cached now, so this time it goes straight through.
                 CompletableFuture<Object> sent = client.sendAsync(request, handler, pushHandler);
                 sent.whenComplete((r, failure) -> {
@@ -133,7 +143,12 @@ public final class JdkHttpClientHook {
                     }
                 });
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) {
+                response.completeExceptionally(cause);
+            }
+        }.after(value);
         return response;
     }
 

@@ -1,11 +1,11 @@
 package io.tokenagent.instrumentation.apache.v5;
 
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.async.AsyncExecChainHandler;
@@ -22,6 +22,8 @@ import org.apache.hc.core5.http.nio.AsyncEntityProducer;
  * {@link ApacheClassic5Hook}, whose helpers it shares; uses only API present from 5.0 to 5.6.
  */
 public final class ApacheAsync5Hook {
+
+    private static final String NAME = "apache-httpclient-5-async";
 
     private ApacheAsync5Hook() {
     }
@@ -45,7 +47,8 @@ public final class ApacheAsync5Hook {
                 return false;
             }
         } catch (Throwable t) {
-            return false; // never break a request because of the agent's plumbing
+            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
+            return false;
         }
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
         if (value.isDone()) {
@@ -53,25 +56,22 @@ public final class ApacheAsync5Hook {
                 setHeader(request, rule, value.join());
                 return false;
             } catch (CompletionException e) {
-                callback.failed(asException(e.getCause()));
+                callback.failed(HeldRequest.asIOException(e));
                 return true;
             }
         }
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(String header, Throwable failure) {
-                if (failure != null) {
-                    callback.failed(asException(failure));
-                    return;
-                }
+            protected void release(String header) throws Exception {
                 setHeader(request, rule, header);
-                try {
-                    handler.execute(request, entityProducer, scope, chain, callback); // now goes straight through
-                } catch (Exception e) {
-                    callback.failed(e);
-                }
+                handler.execute(request, entityProducer, scope, chain, callback); // now goes straight through
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) {
+                callback.failed(cause);
+            }
+        }.after(value);
         return true;
     }
 
@@ -79,9 +79,5 @@ public final class ApacheAsync5Hook {
         if (value != null) {
             request.setHeader(rule.headerName(), value); // replaces any of that name: never twice
         }
-    }
-
-    private static Exception asException(Throwable failure) {
-        return failure instanceof Exception ? (Exception) failure : new IOException("token-agent: " + failure, failure);
     }
 }
