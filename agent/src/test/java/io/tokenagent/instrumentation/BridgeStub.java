@@ -17,6 +17,8 @@ final class BridgeStub implements HeaderProvider, HeaderRule {
     final CompletableFuture<String> value = new CompletableFuture<>();
     final List<String> hookFailures = new CopyOnWriteArrayList<>();
     volatile boolean failOnHookFailure;
+    /** Makes the rule throw when a hook asks whether it overwrites: a hook failing after the request matched. */
+    volatile RuntimeException brokenRule;
 
     static BridgeStub install() {
         BridgeStub stub = new BridgeStub();
@@ -52,6 +54,9 @@ final class BridgeStub implements HeaderProvider, HeaderRule {
 
     @Override
     public boolean overwrite() {
+        if (brokenRule != null) {
+            throw brokenRule;
+        }
         return false;
     }
 

@@ -42,8 +42,8 @@ public final class JettyHook {
 
     private static boolean deferred(final Object destination, final Object request, final Object listeners,
             boolean withListeners) {
-        final Api jetty;
-        final HeaderRule rule;
+        Api jetty = null;
+        HeaderRule matched = null;
         String scheme;
         String host;
         int port;
@@ -53,34 +53,39 @@ public final class JettyHook {
             scheme = (String) jetty.getScheme.invoke(request);
             host = (String) jetty.getHost.invoke(request);
             port = (Integer) jetty.getPort.invoke(request);
-            rule = TokenAgentBridge.match(scheme, host, port, (String) jetty.getPath.invoke(request));
-            if (rule == null || (!rule.overwrite() && !jetty.values(request, rule.headerName()).isEmpty())) {
+            matched = TokenAgentBridge.match(scheme, host, port, (String) jetty.getPath.invoke(request));
+            if (matched == null || (!matched.overwrite() && !jetty.values(request, matched.headerName()).isEmpty())) {
                 return false;
             }
         } catch (Throwable t) {
-            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
-            return false;
+            IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
+            if (error != null && jetty != null) {
+                jetty.abort(request, error); // on_failure=fail: fails as it is sent, never without its header
+            }
+            return false; // never break a request because of the agent's plumbing
         }
+        final Api client = jetty;
+        final HeaderRule rule = matched;
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
         if (value.isDone()) {
             try {
-                jetty.set(request, rule.headerName(), value.join());
+                client.set(request, rule.headerName(), value.join());
             } catch (CompletionException e) {
-                jetty.abort(request, HeldRequest.asIOException(e));
+                client.abort(request, HeldRequest.asIOException(e));
             }
             return false; // sent as usual; an aborted request fails with the agent's error before it leaves
         }
         new HeldRequest(NAME) {
             @Override
             protected void release(String header) throws Exception {
-                jetty.set(request, rule.headerName(), header);
-                jetty.resend(destination, request, listeners);
+                client.set(request, rule.headerName(), header);
+                client.resend(destination, request, listeners);
             }
 
             @Override
             protected void fail(IOException cause) throws Exception {
-                jetty.abort(request, cause);
-                jetty.resend(destination, request, listeners); // Jetty reports the abort as the request goes
+                client.abort(request, cause);
+                client.resend(destination, request, listeners); // Jetty reports the abort as the request goes
             }
         }.after(value);
         return true;

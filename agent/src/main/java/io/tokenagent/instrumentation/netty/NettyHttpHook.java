@@ -59,29 +59,32 @@ public final class NettyHttpHook {
             return false;
         }
         final HttpRequest request = (HttpRequest) msg;
-        final HeaderRule rule;
-        final Target target;
+        HeaderRule matched = null;
+        Target target;
         try {
             removeInjected(request.headers());
             target = Target.of(ctx, request);
-            rule = target == null ? null : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
-            if (rule == null || (!rule.overwrite() && request.headers().contains(rule.headerName()))) {
+            matched = target == null ? null
+                    : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
+            if (matched == null || (!matched.overwrite() && request.headers().contains(matched.headerName()))) {
                 return false;
             }
         } catch (Throwable t) {
-            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
-            return false;
+            IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
+            if (error != null) {
+                failNow(encoder, ctx, msg, promise, error); // on_failure=fail: never without its header
+                return true;
+            }
+            return false; // never break a request because of the agent's plumbing
         }
+        final HeaderRule rule = matched;
         CompletableFuture<String> value = rule.headerValueAsync(target.scheme, target.host, target.port);
         if (value.isDone()) {
             String header;
             try {
                 header = value.join();
             } catch (CompletionException e) {
-                Held failed = new Held(encoder);
-                ctx.channel().attr(HELD).set(failed);
-                failed.add(ctx, msg, promise);
-                failed.fail(ctx, HeldRequest.asIOException(e));
+                failNow(encoder, ctx, msg, promise, HeldRequest.asIOException(e));
                 return true;
             }
             setHeader(request, rule, header);
@@ -118,6 +121,15 @@ public final class NettyHttpHook {
             }
         }.after(value);
         return true;
+    }
+
+    /** Fails a request on the event loop, and whatever the client writes after it (its body). */
+    private static void failNow(HttpObjectEncoder<?> encoder, ChannelHandlerContext ctx, Object msg,
+            ChannelPromise promise, IOException error) {
+        Held failed = new Held(encoder);
+        ctx.channel().attr(HELD).set(failed);
+        failed.add(ctx, msg, promise);
+        failed.fail(ctx, error);
     }
 
     private static void setHeader(HttpRequest request, HeaderRule rule, String value) {

@@ -22,6 +22,7 @@ import okhttp3.Response;
  */
 public final class OkHttpHook implements Interceptor {
 
+    private static final String NAME = "okhttp";
     private static final OkHttpHook FIRST = new OkHttpHook();
     private static final OkHttpHook EACH_HOP = new OkHttpHook();
 
@@ -47,7 +48,7 @@ public final class OkHttpHook implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
-        HeaderRule rule;
+        HeaderRule rule = null;
         Request.Builder changed = null;
         HttpUrl url;
         try {
@@ -71,6 +72,10 @@ public final class OkHttpHook implements Interceptor {
                 return chain.proceed(request);
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error; // on_failure=fail: the call fails rather than go without the header it was matched for
+            }
             return chain.proceed(request); // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(url.scheme(), url.host(), url.port());

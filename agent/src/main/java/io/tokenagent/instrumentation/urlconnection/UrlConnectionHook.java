@@ -18,6 +18,7 @@ import java.net.URL;
  */
 public final class UrlConnectionHook {
 
+    private static final String NAME = "urlconnection";
     private static final MethodHandle FIND_VALUE;
     private static final MethodHandle SET;
     private static final MethodHandle ADD;
@@ -40,6 +41,7 @@ public final class UrlConnectionHook {
                     MethodType.methodType(void.class, String.class)));
         } catch (Throwable t) {
             // An initialiser that threw would fail every request: without the handles the hook does nothing.
+            TokenAgentBridge.hookFailed(NAME, null, t);
             findValue = null;
         }
         FIND_VALUE = findValue;
@@ -65,7 +67,7 @@ public final class UrlConnectionHook {
         if (FIND_VALUE == null) {
             return;
         }
-        HeaderRule rule;
+        HeaderRule rule = null;
         try {
             removeInjected(requests);
             rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
@@ -73,6 +75,10 @@ public final class UrlConnectionHook {
                 return;
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error; // on_failure=fail: never sent without the header it was matched for
+            }
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(url.getProtocol(), url.getHost(), url.getPort());
@@ -87,7 +93,10 @@ public final class UrlConnectionHook {
                 SET.invokeExact(requests, rule.headerName(), value);
             }
         } catch (Throwable t) {
-            // unreachable in practice: MessageHeader's setters throw nothing
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error;
+            }
         }
     }
 

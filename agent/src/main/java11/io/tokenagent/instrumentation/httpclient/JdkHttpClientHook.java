@@ -39,6 +39,7 @@ public final class JdkHttpClientHook {
                     MethodType.methodType(void.class, String.class, String.class));
             return handle.asType(handle.type().changeParameterType(0, HttpRequest.class));
         } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
             return null; // the hook then does nothing, rather than fail every request
         }
     }
@@ -50,6 +51,7 @@ public final class JdkHttpClientHook {
             MethodHandle handle = MethodHandles.lookup().unreflectSetter(field);
             return handle.asType(handle.type().changeParameterType(0, HttpRequest.class));
         } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
             return null; // overwrite then leaves the application's header in place rather than fail requests
         }
     }
@@ -67,7 +69,7 @@ public final class JdkHttpClientHook {
             return;
         }
         URI uri;
-        HeaderRule rule;
+        HeaderRule rule = null;
         boolean applicationHeader;
         try {
             uri = request.uri();
@@ -77,8 +79,11 @@ public final class JdkHttpClientHook {
                 return;
             }
         } catch (Throwable t) {
-            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
-            return;
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error; // on_failure=fail: never sent without the header it was matched for
+            }
+            return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(uri.getScheme(), uri.getHost(), uri.getPort());
         if (value == null) {
@@ -112,9 +117,10 @@ public final class JdkHttpClientHook {
             final HttpResponse.BodyHandler handler, final HttpResponse.PushPromiseHandler pushHandler,
             Executor executor) {
         CompletableFuture<String> value;
+        HeaderRule rule = null;
         try {
             URI uri = request.uri();
-            HeaderRule rule = match(uri);
+            rule = match(uri);
             if (rule == null || (!rule.overwrite() && request.headers().firstValue(rule.headerName()).isPresent())) {
                 return null;
             }
@@ -123,8 +129,8 @@ public final class JdkHttpClientHook {
                 return null;
             }
         } catch (Throwable t) {
-            TokenAgentBridge.hookFailed(NAME, null, t);
-            return null;
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            return error == null ? null : CompletableFuture.failedFuture(error);
         }
         final CompletableFuture<Object> response = new CompletableFuture<Object>();
         new HeldRequest(NAME) {

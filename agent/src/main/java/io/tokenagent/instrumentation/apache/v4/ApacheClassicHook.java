@@ -16,6 +16,8 @@ import org.apache.http.conn.routing.HttpRoute;
  */
 public final class ApacheClassicHook {
 
+    private static final String NAME = "apache-httpclient-4";
+
     private ApacheClassicHook() {
     }
 
@@ -25,7 +27,7 @@ public final class ApacheClassicHook {
      * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
      */
     public static void beforeExecute(HttpRoute route, HttpRequestWrapper request) throws IOException {
-        HeaderRule rule;
+        HeaderRule rule = null;
         String scheme;
         String host;
         int port;
@@ -41,6 +43,10 @@ public final class ApacheClassicHook {
                 return;
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error; // on_failure=fail: never sent without the header it was matched for
+            }
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(scheme, host, port);

@@ -32,7 +32,7 @@ public final class ApacheAsync5Hook {
     public static boolean deferred(final AsyncExecChainHandler handler, final HttpRequest request,
             final AsyncEntityProducer entityProducer, final AsyncExecChain.Scope scope, final AsyncExecChain chain,
             final AsyncExecCallback callback) {
-        final HeaderRule rule;
+        HeaderRule matched = null;
         String scheme;
         String host;
         int port;
@@ -42,14 +42,19 @@ public final class ApacheAsync5Hook {
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
-            rule = TokenAgentBridge.match(scheme, host, port, ApacheClassic5Hook.path(request.getPath()));
-            if (rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName()))) {
+            matched = TokenAgentBridge.match(scheme, host, port, ApacheClassic5Hook.path(request.getPath()));
+            if (matched == null || (!matched.overwrite() && request.containsHeader(matched.headerName()))) {
                 return false;
             }
         } catch (Throwable t) {
-            TokenAgentBridge.hookFailed(NAME, null, t); // never break a request because of the agent's plumbing
-            return false;
+            IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
+            if (error != null) {
+                callback.failed(error); // on_failure=fail: never sent without the header it was matched for
+                return true;
+            }
+            return false; // never break a request because of the agent's plumbing
         }
+        final HeaderRule rule = matched;
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
         if (value.isDone()) {
             try {

@@ -15,6 +15,8 @@ import org.apache.hc.core5.http.HttpRequest;
  */
 public final class ApacheClassic5Hook {
 
+    private static final String NAME = "apache-httpclient-5";
+
     private ApacheClassic5Hook() {
     }
 
@@ -24,7 +26,7 @@ public final class ApacheClassic5Hook {
      * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
      */
     public static void beforeExecute(ClassicHttpRequest request, ExecChain.Scope scope) throws IOException {
-        HeaderRule rule;
+        HeaderRule rule = null;
         String scheme;
         String host;
         int port;
@@ -39,6 +41,10 @@ public final class ApacheClassic5Hook {
                 return;
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                throw error; // on_failure=fail: never sent without the header it was matched for
+            }
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(scheme, host, port);
