@@ -25,6 +25,8 @@ public final class BootBridge {
         "io.tokenagent.bootstrap.HeaderProvider",
         "io.tokenagent.bootstrap.TokenAgentBridge",
         "io.tokenagent.bootstrap.HeldRequest",
+        "io.tokenagent.bootstrap.RequestHeaders",
+        "io.tokenagent.bootstrap.HeaderPolicy",
     };
 
     private final Instrumentation inst;

@@ -1,7 +1,9 @@
 package io.tokenagent.instrumentation.jetty;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.HeldRequest;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -49,12 +51,13 @@ public final class JettyHook {
         int port;
         try {
             jetty = api(destination, request, withListeners);
-            jetty.removeInjected(request);
+            Headers headers = new Headers(jetty, request);
+            HeaderPolicy.removeInjected(headers);
             scheme = (String) jetty.getScheme.invoke(request);
             host = (String) jetty.getHost.invoke(request);
             port = (Integer) jetty.getPort.invoke(request);
             matched = TokenAgentBridge.match(scheme, host, port, (String) jetty.getPath.invoke(request));
-            if (matched == null || (!matched.overwrite() && !jetty.values(request, matched.headerName()).isEmpty())) {
+            if (!HeaderPolicy.applies(matched, headers)) {
                 return false;
             }
         } catch (Throwable t) {
@@ -100,6 +103,30 @@ public final class JettyHook {
         return found;
     }
 
+    /**
+     * A Jetty request's headers, for {@link HeaderPolicy}: Jetty copies an earlier hop's headers, the agent's
+     * included, onto the next hop's request.
+     */
+    private static final class Headers implements RequestHeaders {
+        private final Api jetty;
+        private final Object request;
+
+        Headers(Api jetty, Object request) {
+            this.jetty = jetty;
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) throws Exception {
+            return jetty.values(request, name);
+        }
+
+        @Override
+        public void remove(String name) {
+            jetty.set(request, name, null);
+        }
+    }
+
     /** The Jetty methods the hook uses, for the version in this class loader. */
     private static final class Api {
         final Method getScheme;
@@ -141,14 +168,10 @@ public final class JettyHook {
                 mutableRemove = mutable.getMethod("remove", String.class);
                 mutablePut = mutable.getMethod("put", String.class, String.class);
             }
-            Class<?> destinationClass = destination.getClass();
-            while (!destinationClass.getSimpleName().equals("HttpDestination")) {
-                destinationClass = destinationClass.getSuperclass();
-            }
-            Class<?> requestClass = request.getClass();
-            while (!requestClass.getSimpleName().equals("HttpRequest")) {
-                requestClass = requestClass.getSuperclass();
-            }
+            // By full name: another class of the same simple name (an application's subclass) is not Jetty's.
+            String transport = withListeners ? "org.eclipse.jetty.client." : "org.eclipse.jetty.client.transport.";
+            Class<?> destinationClass = Class.forName(transport + "HttpDestination", false, loader);
+            Class<?> requestClass = Class.forName(transport + "HttpRequest", false, loader);
             send = withListeners ? destinationClass.getDeclaredMethod("send", requestClass, List.class)
                     : destinationClass.getDeclaredMethod("send", requestClass);
             send.setAccessible(true);
@@ -157,18 +180,6 @@ public final class JettyHook {
         @SuppressWarnings("unchecked")
         List<String> values(Object request, String name) throws Exception {
             return (List<String>) getValuesList.invoke(getHeaders.invoke(request), name);
-        }
-
-        /** Takes off a header the agent put on a request copied from an earlier hop's (Jetty copies headers). */
-        void removeInjected(Object request) throws Exception {
-            for (String name : TokenAgentBridge.headerNames()) {
-                for (String value : values(request, name)) {
-                    if (TokenAgentBridge.isInjectedValue(value)) {
-                        set(request, name, null);
-                        break;
-                    }
-                }
-            }
         }
 
         /** Replaces every header of that name with the value (none for null): never twice. */

@@ -10,8 +10,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.HeldRequest;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,11 +64,12 @@ public final class NettyHttpHook {
         HeaderRule matched = null;
         Target target;
         try {
-            removeInjected(request.headers());
+            Headers headers = new Headers(request.headers());
+            HeaderPolicy.removeInjected(headers);
             target = Target.of(ctx, request);
             matched = target == null ? null
                     : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
-            if (matched == null || (!matched.overwrite() && request.headers().contains(matched.headerName()))) {
+            if (!HeaderPolicy.applies(matched, headers)) {
                 return false;
             }
         } catch (Throwable t) {
@@ -138,15 +141,25 @@ public final class NettyHttpHook {
         }
     }
 
-    /** A request reused for a redirect hop may still carry the header the agent set for the previous URL. */
-    private static void removeInjected(HttpHeaders headers) {
-        for (String name : TokenAgentBridge.headerNames()) {
-            for (String value : headers.getAll(name)) {
-                if (TokenAgentBridge.isInjectedValue(value)) {
-                    headers.remove(name);
-                    break;
-                }
-            }
+    /**
+     * A Netty request's headers, for {@link HeaderPolicy}. A request reused for a redirect hop may still carry the
+     * header the agent set for the previous URL.
+     */
+    private static final class Headers implements RequestHeaders {
+        private final HttpHeaders headers;
+
+        Headers(HttpHeaders headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            return headers.getAll(name);
+        }
+
+        @Override
+        public void remove(String name) {
+            headers.remove(name);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.tokenagent.instrumentation.httpclient;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.HeldRequest;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -13,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -70,19 +73,15 @@ public final class JdkHttpClientHook {
         }
         URI uri;
         HeaderRule rule = null;
-        boolean applicationHeader;
+        Headers headers = new Headers(request);
         try {
             uri = request.uri();
             rule = match(uri);
-            applicationHeader = rule != null && request.headers().firstValue(rule.headerName()).isPresent();
-            if (rule == null || applicationHeader && !rule.overwrite()) {
+            if (!HeaderPolicy.applies(rule, headers)) {
                 return;
             }
         } catch (Throwable t) {
-            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
-            if (error != null) {
-                throw error; // on_failure=fail: never sent without the header it was matched for
-            }
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(uri.getScheme(), uri.getHost(), uri.getPort());
@@ -90,17 +89,10 @@ public final class JdkHttpClientHook {
             return;
         }
         try {
-            if (applicationHeader && SET_USER_HEADERS != null) {
-                final String name = rule.headerName();
-                SET_USER_HEADERS.invokeExact(request, HttpHeaders.of(request.headers().map(),
-                        (header, headerValue) -> !header.equalsIgnoreCase(name)));
-            }
+            headers.remove(rule.headerName()); // the client would let the application's win over a system header
             SET_SYSTEM_HEADER.invokeExact(request, rule.headerName(), value);
         } catch (Throwable t) {
-            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
-            if (error != null) {
-                throw error;
-            }
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
         }
     }
 
@@ -121,7 +113,7 @@ public final class JdkHttpClientHook {
         try {
             URI uri = request.uri();
             rule = match(uri);
-            if (rule == null || (!rule.overwrite() && request.headers().firstValue(rule.headerName()).isPresent())) {
+            if (!HeaderPolicy.applies(rule, new Headers(request))) {
                 return null;
             }
             value = rule.headerValueAsync(uri.getScheme(), uri.getHost(), uri.getPort());
@@ -156,6 +148,38 @@ public final class JdkHttpClientHook {
             }
         }.after(value);
         return response;
+    }
+
+    /**
+     * The application's headers on the client's internal request for one exchange, for {@link HeaderPolicy}.
+     * Removing one takes it off that exchange only: the application's request object is never changed.
+     */
+    private static final class Headers implements RequestHeaders {
+        private final HttpRequest request;
+
+        Headers(HttpRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            return request.headers().allValues(name);
+        }
+
+        @Override
+        public void remove(String name) throws Exception {
+            if (SET_USER_HEADERS == null || values(name).isEmpty()) {
+                return; // overwrite then leaves the application's header in place (see setUserHeaders)
+            }
+            try {
+                SET_USER_HEADERS.invokeExact(request, HttpHeaders.of(request.headers().map(),
+                        (header, headerValue) -> !header.equalsIgnoreCase(name)));
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
     }
 
     private static HeaderRule match(URI uri) {

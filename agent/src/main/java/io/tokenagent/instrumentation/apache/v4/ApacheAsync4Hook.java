@@ -1,5 +1,6 @@
 package io.tokenagent.instrumentation.apache.v4;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
@@ -199,7 +200,7 @@ public final class ApacheAsync4Hook {
         String host;
         int port;
         try {
-            ApacheClassicHook.removeInjected(wrapper);
+            HeaderPolicy.removeInjected(new ApacheClassicHook.Headers(wrapper));
             HttpHost target = context.getTargetHost(); // this hop's: set for each request the exec prepares
             if (target == null) {
                 target = context.getHttpRoute().getTargetHost();
@@ -234,10 +235,10 @@ public final class ApacheAsync4Hook {
     }
 
     /** The rule whose header this request to that target gets: none when unmatched, or when it has its own. */
-    private static HeaderRule ruleFor(HttpHost target, HttpRequest request, String rawPath) {
+    private static HeaderRule ruleFor(HttpHost target, HttpRequest request, String rawPath) throws Exception {
         HeaderRule rule = TokenAgentBridge.match(target.getSchemeName(), target.getHostName(), target.getPort(),
                 rawPath);
-        return rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName())) ? null : rule;
+        return HeaderPolicy.applies(rule, new ApacheClassicHook.Headers(request)) ? rule : null;
     }
 
     /**

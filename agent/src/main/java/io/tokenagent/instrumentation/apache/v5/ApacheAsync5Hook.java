@@ -1,5 +1,6 @@
 package io.tokenagent.instrumentation.apache.v5;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
@@ -37,13 +38,14 @@ public final class ApacheAsync5Hook {
         String host;
         int port;
         try {
-            ApacheClassic5Hook.removeInjected(request);
+            ApacheClassic5Hook.Headers headers = new ApacheClassic5Hook.Headers(request);
+            HeaderPolicy.removeInjected(headers);
             HttpHost target = scope.route.getTargetHost();
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
             matched = TokenAgentBridge.match(scheme, host, port, ApacheClassic5Hook.path(request.getPath()));
-            if (matched == null || (!matched.overwrite() && request.containsHeader(matched.headerName()))) {
+            if (!HeaderPolicy.applies(matched, headers)) {
                 return false;
             }
         } catch (Throwable t) {
