@@ -4,7 +4,7 @@ import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.ConfigException;
 import io.tokenagent.config.ConfigLoader;
 import io.tokenagent.config.OnFailure;
-import io.tokenagent.bridge.BootBridge;
+import io.tokenagent.definer.BootBridge;
 import io.tokenagent.logging.Logs;
 import java.lang.instrument.Instrumentation;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.tokenagent.instrumentation;
 
-import io.tokenagent.bridge.BootBridge;
+import io.tokenagent.definer.BootBridge;
 
 /**
  * What an instrumentation may ask of the agent while it rewrites a class. Not final: the in-process rewrite tests
