@@ -1,7 +1,7 @@
 package io.tokenagent.agent;
 
 import io.tokenagent.bootstrap.TokenAgentBridge;
-import io.tokenagent.bridge.BootBridge;
+import io.tokenagent.definer.BootBridge;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.instrumentation.ClientTransformer;

@@ -2,7 +2,7 @@ package io.tokenagent.agent;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +20,21 @@ final class CallbackThreads {
         return Holder.EXECUTOR;
     }
 
+    /**
+     * At most this many threads, the rest queued: a burst of requests that waited for one token (thousands, in an
+     * application that starts busy) must not start a thread each. Enough that an application callback that blocks
+     * (the failure path completes the application's future on this thread) does not hold up the others.
+     */
+    private static final int MAX_THREADS = 32;
+
     private static final class Holder {
-        static final ExecutorService EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<Runnable>(), AgentThread.daemonFactory("callback", false));
+        static final ExecutorService EXECUTOR = create();
+
+        private static ExecutorService create() {
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<Runnable>(), AgentThread.daemonFactory("callback", false));
+            executor.allowCoreThreadTimeOut(true); // none left once idle: most applications need them at start only
+            return executor;
+        }
     }
 }

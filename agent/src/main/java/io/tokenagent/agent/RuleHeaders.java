@@ -5,6 +5,7 @@ import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Rule;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -20,10 +21,12 @@ final class RuleHeaders implements HeaderProvider {
     private final Set<TokenCache> caches = new LinkedHashSet<TokenCache>();
     private final String[] headerNames;
     private final String[] prefixes;
+    private final HookFailures hookFailures;
 
     /** @param caches each rule's token cache (one per source) */
     RuleHeaders(AgentConfig config, Map<Rule, TokenCache> caches) {
         this.matcher = new RuleMatcher(config.rules());
+        this.hookFailures = new HookFailures(config.onFailure());
         Set<String> names = new LinkedHashSet<String>();
         Set<String> valuePrefixes = new LinkedHashSet<String>();
         for (Rule rule : config.rules()) {
@@ -67,6 +70,11 @@ final class RuleHeaders implements HeaderProvider {
             }
         }
         return false;
+    }
+
+    @Override
+    public IOException hookFailed(String hook, HeaderRule rule, Throwable cause) {
+        return hookFailures.report(hook, rule != null, cause);
     }
 
     @Override

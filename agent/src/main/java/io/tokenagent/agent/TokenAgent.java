@@ -5,7 +5,7 @@ import io.tokenagent.config.ConfigException;
 import io.tokenagent.config.ConfigLoader;
 import io.tokenagent.config.LogFormat;
 import io.tokenagent.config.OnFailure;
-import io.tokenagent.bridge.BootBridge;
+import io.tokenagent.definer.BootBridge;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.matching.Ascii;
 import io.tokenagent.token.SourceContext;

@@ -49,7 +49,8 @@ public final class ClientTransformer implements ClassFileTransformer {
             try {
                 inst.retransformClasses(c);
             } catch (Throwable t) {
-                log.debug("could not rewrite already-loaded {}: {}", c.getName(), t.toString());
+                log.warn("could not rewrite already-loaded {}, its requests go out without tokens: {}", c.getName(),
+                        t.toString());
             }
         }
     }

@@ -1,9 +1,12 @@
 package io.tokenagent.instrumentation;
 
-import io.tokenagent.bridge.BootBridge;
+import io.tokenagent.definer.BootBridge;
 
-/** What an instrumentation may ask of the agent while it rewrites a class. */
-public final class InstrumentationContext {
+/**
+ * What an instrumentation may ask of the agent while it rewrites a class. Not final: the in-process rewrite tests
+ * stand in for the agent's boot bridge.
+ */
+public class InstrumentationContext {
 
     private final BootBridge bootBridge;
 

@@ -1,5 +1,7 @@
 package io.tokenagent.bootstrap;
 
+import java.io.IOException;
+
 /** What the agent implements behind {@link TokenAgentBridge}. See the bridge's methods for the contract. */
 public interface HeaderProvider {
 
@@ -8,4 +10,6 @@ public interface HeaderProvider {
     boolean isInjectedValue(String headerValue);
 
     String[] headerNames();
+
+    IOException hookFailed(String hook, HeaderRule rule, Throwable cause);
 }

@@ -1,5 +1,7 @@
 package io.tokenagent.bootstrap;
 
+import java.io.IOException;
+
 /**
  * The one door from instrumented client code into the agent.
  *
@@ -47,5 +49,19 @@ public final class TokenAgentBridge {
     public static String[] headerNames() {
         HeaderProvider p = provider;
         return p == null ? NO_NAMES : p.headerNames();
+    }
+
+    /**
+     * The failure channel: a hook reports what it caught instead of swallowing it. The agent logs it at
+     * {@code warn}, at most once a minute per hook and cause.
+     *
+     * @param hook the hook's name
+     * @param rule the rule the request was matched to, or {@code null} when the hook failed before it knew
+     * @return the error to fail the request with, through the client's own error path, when a rule applied and the
+     *     configuration says {@code on_failure=fail}; else {@code null}: the request goes on as without the agent
+     */
+    public static IOException hookFailed(String hook, HeaderRule rule, Throwable cause) {
+        HeaderProvider p = provider;
+        return p == null ? null : p.hookFailed(hook, rule, cause);
     }
 }

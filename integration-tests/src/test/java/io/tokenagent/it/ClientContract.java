@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +48,12 @@ abstract class ClientContract extends AgentTestSupport {
     }
 
     Stream<Arguments> jdkAndVersion() {
-        return Jdk.all().stream().flatMap(jdk -> versions().stream().map(v -> Arguments.of(jdk, v)));
+        return Jdk.all().stream().flatMap(jdk -> testedVersions().stream().map(v -> Arguments.of(jdk, v)));
+    }
+
+    /** {@link #versions()}, or under the quick profile the newest of each family. */
+    List<String> testedVersions() {
+        return Quick.ON ? Quick.newestPerFamily(versions()) : versions();
     }
 
     AgentJvm app(Jdk jdk, String version, String agentArgs) {
@@ -72,20 +78,25 @@ abstract class ClientContract extends AgentTestSupport {
                 .withHeader("Location", apiUrl("/public/page"))));
         // A header clients never drop on redirects themselves, unlike Authorization across hosts: only the agent
         // keeps it off the hops that must not carry it.
-        AgentJvm.Result result = app(jdk, version, ruleFor("/api", "header=X-Api-Token", "prefix=")).run(
-                args(modes().get(0), apiUrl("/api/orders"), apiUrl("/other"), apiUrl("/api/to-other"),
-                        otherUrl("/start"), apiUrl("/api/to-public")));
-
-        assertEquals(5, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(), result.toString());
-        assertEquals(List.of("token-hops"), received(api, "/api/orders", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(api, "/other", "X-Api-Token"));
-        assertEquals(List.of("token-hops"), received(api, "/api/to-other", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(other, "/landing", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(other, "/start", "X-Api-Token"));
-        assertEquals(List.of("token-hops"), received(api, "/api/target", "X-Api-Token"));
-        assertEquals(List.of("token-hops"), received(api, "/api/to-public", "X-Api-Token"));
-        assertEquals(Collections.singletonList(null), received(api, "/public/page", "X-Api-Token"));
-        assertEquals(1, tokenCalls());
+        for (Mode mode : modes()) { // each calling mode: OkHttp's enqueue strips hops on another path than execute
+            for (var server : List.of(api, other, tokens)) {
+                server.resetRequests();
+            }
+            AgentJvm.Result result = app(jdk, version, ruleFor("/api", "header=X-Api-Token", "prefix=")).run(
+                    args(mode, apiUrl("/api/orders"), apiUrl("/other"), apiUrl("/api/to-other"),
+                            otherUrl("/start"), apiUrl("/api/to-public")));
+            assertEquals(5, result.responses().stream().filter(l -> l.startsWith("STATUS 200")).count(),
+                    result.toString());
+            assertEquals(List.of("token-hops"), received(api, "/api/orders", "X-Api-Token"));
+            assertEquals(Collections.singletonList(null), received(api, "/other", "X-Api-Token"));
+            assertEquals(List.of("token-hops"), received(api, "/api/to-other", "X-Api-Token"));
+            assertEquals(Collections.singletonList(null), received(other, "/landing", "X-Api-Token"));
+            assertEquals(Collections.singletonList(null), received(other, "/start", "X-Api-Token"));
+            assertEquals(List.of("token-hops"), received(api, "/api/target", "X-Api-Token"));
+            assertEquals(List.of("token-hops"), received(api, "/api/to-public", "X-Api-Token"));
+            assertEquals(Collections.singletonList(null), received(api, "/public/page", "X-Api-Token"));
+            assertEquals(1, tokenCalls());
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -151,7 +162,7 @@ abstract class ClientContract extends AgentTestSupport {
     }
 
     Stream<Arguments> versionOnTheBuildJdk() {
-        return versions().stream().map(v -> Arguments.of(Jdk.all().get(0), v));
+        return testedVersions().stream().map(v -> Arguments.of(Jdk.all().get(0), v));
     }
 
     /**
@@ -165,9 +176,13 @@ abstract class ClientContract extends AgentTestSupport {
     @MethodSource("versionOnTheBuildJdk")
     void aRedeployedWebApplicationsLoaderIsKeptNoLongerThanWithoutTheAgent(Jdk jdk, String version)
             throws Exception {
+        Quick.skip("no redeploy cases");
         tokenEndpointGives("token-webapp", 3600);
-        AgentJvm.Result with = redeployed(AgentJvm.on(jdk).agentArgs(ruleFor("/api")), version, "/api/webapp");
         AgentJvm.Result without = redeployed(AgentJvm.on(jdk).withoutAgent(), version, "/api/plain");
+        // 0 >= 0 would pass whatever the agent kept: nothing to compare where the client keeps its loader itself.
+        assumeTrue(collected(without) > 0, version + " keeps its own loader without the agent (" + without
+                .linesStarting("LOADERS") + "): the comparison cannot show what the agent keeps");
+        AgentJvm.Result with = redeployed(AgentJvm.on(jdk).agentArgs(ruleFor("/api")), version, "/api/webapp");
 
         assertEquals(Collections.nCopies(3, "Bearer token-webapp"), received(api, "/api/webapp", "Authorization"));
         assertTrue(collected(with) >= collected(without), "with the agent: " + with.linesStarting("LOADERS")

@@ -28,7 +28,8 @@ class ReactorNettyIT extends ClientContract {
     }
 
     Stream<Arguments> springVersions() {
-        return Jdk.all().stream().flatMap(jdk -> Stream.of("webflux-5.3.39", "webflux-6.2.19", "webflux-7.0.10")
+        List<String> webflux = List.of("webflux-5.3.39", "webflux-6.2.19", "webflux-7.0.10");
+        return Jdk.all().stream().flatMap(jdk -> (Quick.ON ? Quick.newestPerFamily(webflux) : webflux).stream()
                 .map(v -> Arguments.of(jdk, v)));
     }
 

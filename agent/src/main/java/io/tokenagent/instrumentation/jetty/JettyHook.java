@@ -1,13 +1,15 @@
 package io.tokenagent.instrumentation.jetty;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +27,8 @@ public final class JettyHook {
 
     private static volatile Api api;
 
+    private static final String NAME = "jetty";
+
     private JettyHook() {
     }
 
@@ -40,48 +44,53 @@ public final class JettyHook {
 
     private static boolean deferred(final Object destination, final Object request, final Object listeners,
             boolean withListeners) {
-        final Api jetty;
-        final HeaderRule rule;
+        Api jetty = null;
+        HeaderRule matched = null;
         String scheme;
         String host;
         int port;
         try {
             jetty = api(destination, request, withListeners);
-            jetty.removeInjected(request);
+            Headers headers = new Headers(jetty, request);
+            HeaderPolicy.removeInjected(headers);
             scheme = (String) jetty.getScheme.invoke(request);
             host = (String) jetty.getHost.invoke(request);
             port = (Integer) jetty.getPort.invoke(request);
-            rule = TokenAgentBridge.match(scheme, host, port, (String) jetty.getPath.invoke(request));
-            if (rule == null || (!rule.overwrite() && !jetty.values(request, rule.headerName()).isEmpty())) {
+            matched = TokenAgentBridge.match(scheme, host, port, (String) jetty.getPath.invoke(request));
+            if (!HeaderPolicy.applies(matched, headers)) {
                 return false;
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
+            if (error != null && jetty != null) {
+                jetty.abort(request, error); // on_failure=fail: fails as it is sent, never without its header
+            }
             return false; // never break a request because of the agent's plumbing
         }
+        final Api client = jetty;
+        final HeaderRule rule = matched;
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
         if (value.isDone()) {
             try {
-                jetty.set(request, rule.headerName(), value.join());
+                client.set(request, rule.headerName(), value.join());
             } catch (CompletionException e) {
-                jetty.abort(request, e.getCause());
+                client.abort(request, HeldRequest.asIOException(e));
             }
             return false; // sent as usual; an aborted request fails with the agent's error before it leaves
         }
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(String header, Throwable failure) {
-                if (failure != null) {
-                    jetty.abort(request, failure);
-                } else {
-                    jetty.set(request, rule.headerName(), header);
-                }
-                try {
-                    jetty.resend(destination, request, listeners);
-                } catch (Throwable t) {
-                    jetty.abort(request, t);
-                }
+            protected void release(String header) throws Exception {
+                client.set(request, rule.headerName(), header);
+                client.resend(destination, request, listeners);
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) throws Exception {
+                client.abort(request, cause);
+                client.resend(destination, request, listeners); // Jetty reports the abort as the request goes
+            }
+        }.after(value);
         return true;
     }
 
@@ -92,6 +101,30 @@ public final class JettyHook {
             api = found;
         }
         return found;
+    }
+
+    /**
+     * A Jetty request's headers, for {@link HeaderPolicy}: Jetty copies an earlier hop's headers, the agent's
+     * included, onto the next hop's request.
+     */
+    private static final class Headers implements RequestHeaders {
+        private final Api jetty;
+        private final Object request;
+
+        Headers(Api jetty, Object request) {
+            this.jetty = jetty;
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) throws Exception {
+            return jetty.values(request, name);
+        }
+
+        @Override
+        public void remove(String name) {
+            jetty.set(request, name, null);
+        }
     }
 
     /** The Jetty methods the hook uses, for the version in this class loader. */
@@ -135,14 +168,10 @@ public final class JettyHook {
                 mutableRemove = mutable.getMethod("remove", String.class);
                 mutablePut = mutable.getMethod("put", String.class, String.class);
             }
-            Class<?> destinationClass = destination.getClass();
-            while (!destinationClass.getSimpleName().equals("HttpDestination")) {
-                destinationClass = destinationClass.getSuperclass();
-            }
-            Class<?> requestClass = request.getClass();
-            while (!requestClass.getSimpleName().equals("HttpRequest")) {
-                requestClass = requestClass.getSuperclass();
-            }
+            // By full name: another class of the same simple name (an application's subclass) is not Jetty's.
+            String transport = withListeners ? "org.eclipse.jetty.client." : "org.eclipse.jetty.client.transport.";
+            Class<?> destinationClass = Class.forName(transport + "HttpDestination", false, loader);
+            Class<?> requestClass = Class.forName(transport + "HttpRequest", false, loader);
             send = withListeners ? destinationClass.getDeclaredMethod("send", requestClass, List.class)
                     : destinationClass.getDeclaredMethod("send", requestClass);
             send.setAccessible(true);
@@ -151,18 +180,6 @@ public final class JettyHook {
         @SuppressWarnings("unchecked")
         List<String> values(Object request, String name) throws Exception {
             return (List<String>) getValuesList.invoke(getHeaders.invoke(request), name);
-        }
-
-        /** Takes off a header the agent put on a request copied from an earlier hop's (Jetty copies headers). */
-        void removeInjected(Object request) throws Exception {
-            for (String name : TokenAgentBridge.headerNames()) {
-                for (String value : values(request, name)) {
-                    if (TokenAgentBridge.isInjectedValue(value)) {
-                        set(request, name, null);
-                        break;
-                    }
-                }
-            }
         }
 
         /** Replaces every header of that name with the value (none for null): never twice. */
@@ -193,12 +210,11 @@ public final class JettyHook {
             }
         }
 
-        void abort(Object request, Throwable failure) {
+        void abort(Object request, IOException failure) {
             try {
-                abort.invoke(request, failure instanceof IOException ? failure
-                        : new IOException("token-agent: " + failure, failure));
+                abort.invoke(request, failure);
             } catch (Exception e) {
-                // the request then goes on without the header: nothing else can be done from here
+                TokenAgentBridge.hookFailed(NAME, null, e); // the request then goes on without the header
             }
         }
 

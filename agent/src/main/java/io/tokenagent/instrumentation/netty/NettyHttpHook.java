@@ -10,7 +10,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Called first in {@code HttpObjectEncoder.write} (see {@link NettyHttpInstrumentation}) for every message a Netty
@@ -35,6 +38,8 @@ import java.util.function.BiConsumer;
 public final class NettyHttpHook {
 
     private static final AttributeKey<Held> HELD = AttributeKey.valueOf("io.tokenagent.held");
+
+    private static final String NAME = "netty";
 
     private NettyHttpHook() {
     }
@@ -56,28 +61,33 @@ public final class NettyHttpHook {
             return false;
         }
         final HttpRequest request = (HttpRequest) msg;
-        final HeaderRule rule;
-        final Target target;
+        HeaderRule matched = null;
+        Target target;
         try {
-            removeInjected(request.headers());
+            Headers headers = new Headers(request.headers());
+            HeaderPolicy.removeInjected(headers);
             target = Target.of(ctx, request);
-            rule = target == null ? null : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
-            if (rule == null || (!rule.overwrite() && request.headers().contains(rule.headerName()))) {
+            matched = target == null ? null
+                    : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
+            if (!HeaderPolicy.applies(matched, headers)) {
                 return false;
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
+            if (error != null) {
+                failNow(encoder, ctx, msg, promise, error); // on_failure=fail: never without its header
+                return true;
+            }
             return false; // never break a request because of the agent's plumbing
         }
+        final HeaderRule rule = matched;
         CompletableFuture<String> value = rule.headerValueAsync(target.scheme, target.host, target.port);
         if (value.isDone()) {
             String header;
             try {
                 header = value.join();
             } catch (CompletionException e) {
-                Held failed = new Held(encoder);
-                ctx.channel().attr(HELD).set(failed);
-                failed.add(ctx, msg, promise);
-                failed.fail(ctx, e.getCause() != null ? e.getCause() : e);
+                failNow(encoder, ctx, msg, promise, HeldRequest.asIOException(e));
                 return true;
             }
             setHeader(request, rule, header);
@@ -86,23 +96,43 @@ public final class NettyHttpHook {
         final Held waiting = new Held(encoder);
         ctx.channel().attr(HELD).set(waiting);
         waiting.add(ctx, msg, promise);
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(final String header, final Throwable failure) {
+            protected void release(final String header) {
                 ctx.executor().execute(new Runnable() {
                     @Override
                     public void run() {
-                        if (failure != null) {
-                            waiting.fail(ctx, failure);
-                        } else {
-                            setHeader(request, rule, header);
-                            waiting.release(ctx);
-                        }
+                        setHeader(request, rule, header);
+                        waiting.release(ctx);
                     }
                 });
             }
-        });
+
+            @Override
+            protected void fail(final IOException cause) {
+                Runnable fail = new Runnable() {
+                    @Override
+                    public void run() {
+                        waiting.fail(ctx, cause);
+                    }
+                };
+                try {
+                    ctx.executor().execute(fail);
+                } catch (RejectedExecutionException terminated) {
+                    fail.run(); // no event loop left to touch the channel: its promises are safe from any thread
+                }
+            }
+        }.after(value);
         return true;
+    }
+
+    /** Fails a request on the event loop, and whatever the client writes after it (its body). */
+    private static void failNow(HttpObjectEncoder<?> encoder, ChannelHandlerContext ctx, Object msg,
+            ChannelPromise promise, IOException error) {
+        Held failed = new Held(encoder);
+        ctx.channel().attr(HELD).set(failed);
+        failed.add(ctx, msg, promise);
+        failed.fail(ctx, error);
     }
 
     private static void setHeader(HttpRequest request, HeaderRule rule, String value) {
@@ -111,15 +141,25 @@ public final class NettyHttpHook {
         }
     }
 
-    /** A request reused for a redirect hop may still carry the header the agent set for the previous URL. */
-    private static void removeInjected(HttpHeaders headers) {
-        for (String name : TokenAgentBridge.headerNames()) {
-            for (String value : headers.getAll(name)) {
-                if (TokenAgentBridge.isInjectedValue(value)) {
-                    headers.remove(name);
-                    break;
-                }
-            }
+    /**
+     * A Netty request's headers, for {@link HeaderPolicy}. A request reused for a redirect hop may still carry the
+     * header the agent set for the previous URL.
+     */
+    private static final class Headers implements RequestHeaders {
+        private final HttpHeaders headers;
+
+        Headers(HttpHeaders headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            return headers.getAll(name);
+        }
+
+        @Override
+        public void remove(String name) {
+            headers.remove(name);
         }
     }
 
@@ -161,9 +201,8 @@ public final class NettyHttpHook {
             ctx.flush();
         }
 
-        void fail(ChannelHandlerContext ctx, Throwable cause) {
-            failure = cause instanceof IOException ? (IOException) cause
-                    : new IOException("token-agent: " + cause, cause);
+        void fail(ChannelHandlerContext ctx, IOException cause) {
+            failure = cause;
             boolean complete = false;
             for (int i = 0; i < messages.size(); i++) {
                 Object msg = messages.get(i);

@@ -53,7 +53,7 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
                     @Override
                     public void visitCode() {
                         super.visitCode();
-                        returnIfHookTookIt(mv, true);
+                        returnIfHookTookIt(mv);
                     }
 
                     @Override
@@ -70,7 +70,7 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
                     MethodVisitor mv = out.visitMethod(Opcodes.ACC_PUBLIC, "write", WRITE, null,
                             new String[] {"java/lang/Exception"});
                     mv.visitCode();
-                    returnIfHookTookIt(mv, false);
+                    returnIfHookTookIt(mv);
                     for (int local = 0; local <= 3; local++) {
                         mv.visitVarInsn(Opcodes.ALOAD, local);
                     }
@@ -86,7 +86,7 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     }
 
     /** {@code if (NettyHttpHook.write(this, ctx, msg, promise)) return;} at the start of a method. */
-    private static void returnIfHookTookIt(MethodVisitor mv, boolean frameBeforeOriginalCode) {
+    private static void returnIfHookTookIt(MethodVisitor mv) {
         for (int local = 0; local <= 3; local++) {
             mv.visitVarInsn(Opcodes.ALOAD, local);
         }

@@ -1,6 +1,8 @@
 package io.tokenagent.instrumentation.okhttp;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import okhttp3.Response;
  */
 public final class OkHttpHook implements Interceptor {
 
+    private static final String NAME = "okhttp";
     private static final OkHttpHook FIRST = new OkHttpHook();
     private static final OkHttpHook EACH_HOP = new OkHttpHook();
 
@@ -46,37 +49,45 @@ public final class OkHttpHook implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-        Request request = chain.request();
-        HeaderRule rule;
-        Request.Builder changed = null;
+        Headers headers = new Headers(chain.request());
+        HeaderRule rule = null;
         HttpUrl url;
         try {
-            url = request.url();
+            url = headers.request.url();
             if (this == EACH_HOP) {
-                // A follow-up is built from the previous hop's request, the agent's header included.
-                for (String name : TokenAgentBridge.headerNames()) {
-                    for (String value : request.headers(name)) {
-                        if (TokenAgentBridge.isInjectedValue(value)) {
-                            changed = request.newBuilder().removeHeader(name);
-                            break;
-                        }
-                    }
-                }
-                if (changed != null) {
-                    request = changed.build();
-                }
+                HeaderPolicy.removeInjected(headers); // a follow-up is built from the previous hop's request
             }
             rule = TokenAgentBridge.match(url.scheme(), url.host(), url.port(), url.encodedPath());
-            if (rule == null || (!rule.overwrite() && request.header(rule.headerName()) != null)) {
-                return chain.proceed(request);
+            if (!HeaderPolicy.applies(rule, headers)) {
+                return chain.proceed(headers.request);
             }
         } catch (Throwable t) {
-            return chain.proceed(request); // never break a request because of the agent's plumbing
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
+            return chain.proceed(headers.request); // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(url.scheme(), url.host(), url.port());
         if (value == null) {
-            return chain.proceed(request);
+            return chain.proceed(headers.request);
         }
-        return chain.proceed(request.newBuilder().header(rule.headerName(), value).build());
+        return chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
+    }
+
+    /** An OkHttp request's headers, for {@link HeaderPolicy}: requests are immutable, so removing makes a copy. */
+    private static final class Headers implements RequestHeaders {
+        Request request;
+
+        Headers(Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            return request.headers(name);
+        }
+
+        @Override
+        public void remove(String name) {
+            request = request.newBuilder().removeHeader(name).build();
+        }
     }
 }

@@ -1,8 +1,12 @@
 package io.tokenagent.instrumentation.urlconnection;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -18,6 +22,7 @@ import java.net.URL;
  */
 public final class UrlConnectionHook {
 
+    private static final String NAME = "urlconnection";
     private static final MethodHandle FIND_VALUE;
     private static final MethodHandle SET;
     private static final MethodHandle ADD;
@@ -40,6 +45,7 @@ public final class UrlConnectionHook {
                     MethodType.methodType(void.class, String.class)));
         } catch (Throwable t) {
             // An initialiser that threw would fail every request: without the handles the hook does nothing.
+            TokenAgentBridge.hookFailed(NAME, null, t);
             findValue = null;
         }
         FIND_VALUE = findValue;
@@ -65,14 +71,15 @@ public final class UrlConnectionHook {
         if (FIND_VALUE == null) {
             return;
         }
-        HeaderRule rule;
+        HeaderRule rule = null;
         try {
-            removeInjected(requests);
+            HeaderPolicy.removeInjected(new Headers(requests));
             rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
-            if (rule == null || (!rule.overwrite() && find(userHeaders, rule.headerName()) != null)) {
+            if (!HeaderPolicy.applies(rule, new Headers(userHeaders))) {
                 return;
             }
         } catch (Throwable t) {
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(url.getProtocol(), url.getHost(), url.getPort());
@@ -87,20 +94,40 @@ public final class UrlConnectionHook {
                 SET.invokeExact(requests, rule.headerName(), value);
             }
         } catch (Throwable t) {
-            // unreachable in practice: MessageHeader's setters throw nothing
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
         }
     }
 
-    private static void removeInjected(Object requests) throws Throwable {
-        for (String name : TokenAgentBridge.headerNames()) {
-            String value = find(requests, name);
-            if (value != null && TokenAgentBridge.isInjectedValue(value)) {
-                REMOVE.invokeExact(requests, name);
+    /** A {@code sun.net.www.MessageHeader}, for {@link HeaderPolicy}: its first value of a name is what it sends. */
+    private static final class Headers implements RequestHeaders {
+        private final Object headers;
+
+        Headers(Object headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public List<String> values(String name) throws Exception {
+            String value;
+            try {
+                value = (String) FIND_VALUE.invokeExact(headers, name);
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            return value == null ? Collections.<String>emptyList() : Collections.singletonList(value);
+        }
+
+        @Override
+        public void remove(String name) throws Exception {
+            try {
+                REMOVE.invokeExact(headers, name);
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
             }
         }
-    }
-
-    private static String find(Object headers, String name) throws Throwable {
-        return (String) FIND_VALUE.invokeExact(headers, name);
     }
 }

@@ -1,6 +1,9 @@
 package io.tokenagent.instrumentation.httpclient;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -12,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -26,6 +30,8 @@ public final class JdkHttpClientHook {
     /** Sets {@code HttpRequestImpl.userHeaders}, the application's headers as one exchange will send them. */
     private static final MethodHandle SET_USER_HEADERS = setUserHeaders();
 
+    private static final String NAME = "java.net.http";
+
     private JdkHttpClientHook() {
     }
 
@@ -36,6 +42,7 @@ public final class JdkHttpClientHook {
                     MethodType.methodType(void.class, String.class, String.class));
             return handle.asType(handle.type().changeParameterType(0, HttpRequest.class));
         } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
             return null; // the hook then does nothing, rather than fail every request
         }
     }
@@ -47,6 +54,7 @@ public final class JdkHttpClientHook {
             MethodHandle handle = MethodHandles.lookup().unreflectSetter(field);
             return handle.asType(handle.type().changeParameterType(0, HttpRequest.class));
         } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
             return null; // overwrite then leaves the application's header in place rather than fail requests
         }
     }
@@ -64,16 +72,16 @@ public final class JdkHttpClientHook {
             return;
         }
         URI uri;
-        HeaderRule rule;
-        boolean applicationHeader;
+        HeaderRule rule = null;
+        Headers headers = new Headers(request);
         try {
             uri = request.uri();
             rule = match(uri);
-            applicationHeader = rule != null && request.headers().firstValue(rule.headerName()).isPresent();
-            if (rule == null || applicationHeader && !rule.overwrite()) {
+            if (!HeaderPolicy.applies(rule, headers)) {
                 return;
             }
         } catch (Throwable t) {
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(uri.getScheme(), uri.getHost(), uri.getPort());
@@ -81,14 +89,10 @@ public final class JdkHttpClientHook {
             return;
         }
         try {
-            if (applicationHeader && SET_USER_HEADERS != null) {
-                final String name = rule.headerName();
-                SET_USER_HEADERS.invokeExact(request, HttpHeaders.of(request.headers().map(),
-                        (header, headerValue) -> !header.equalsIgnoreCase(name)));
-            }
+            headers.remove(rule.headerName()); // the client would let the application's win over a system header
             SET_SYSTEM_HEADER.invokeExact(request, rule.headerName(), value);
         } catch (Throwable t) {
-            // unreachable in practice: setting a header on the internal builder throws nothing
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
         }
     }
 
@@ -105,10 +109,11 @@ public final class JdkHttpClientHook {
             final HttpResponse.BodyHandler handler, final HttpResponse.PushPromiseHandler pushHandler,
             Executor executor) {
         CompletableFuture<String> value;
+        HeaderRule rule = null;
         try {
             URI uri = request.uri();
-            HeaderRule rule = match(uri);
-            if (rule == null || (!rule.overwrite() && request.headers().firstValue(rule.headerName()).isPresent())) {
+            rule = match(uri);
+            if (!HeaderPolicy.applies(rule, new Headers(request))) {
                 return null;
             }
             value = rule.headerValueAsync(uri.getScheme(), uri.getHost(), uri.getPort());
@@ -116,13 +121,16 @@ public final class JdkHttpClientHook {
                 return null;
             }
         } catch (Throwable t) {
-            return null;
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            return error == null ? null : CompletableFuture.failedFuture(error);
         }
         final CompletableFuture<Object> response = new CompletableFuture<Object>();
-        value.whenComplete((header, error) -> {
-            if (error != null) {
-                response.completeExceptionally(error);
-            } else if (!response.isDone()) { // not cancelled by the application meanwhile
+        new HeldRequest(NAME) {
+            @Override
+            protected void release(String header) {
+                if (response.isDone()) {
+                    return; // cancelled by the application meanwhile
+                }
                 // Sent again from the start: the token is cached now, so this time it goes straight through.
                 CompletableFuture<Object> sent = client.sendAsync(request, handler, pushHandler);
                 sent.whenComplete((r, failure) -> {
@@ -133,8 +141,45 @@ public final class JdkHttpClientHook {
                     }
                 });
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) {
+                response.completeExceptionally(cause);
+            }
+        }.after(value);
         return response;
+    }
+
+    /**
+     * The application's headers on the client's internal request for one exchange, for {@link HeaderPolicy}.
+     * Removing one takes it off that exchange only: the application's request object is never changed.
+     */
+    private static final class Headers implements RequestHeaders {
+        private final HttpRequest request;
+
+        Headers(HttpRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            return request.headers().allValues(name);
+        }
+
+        @Override
+        public void remove(String name) throws Exception {
+            if (SET_USER_HEADERS == null || values(name).isEmpty()) {
+                return; // overwrite then leaves the application's header in place (see setUserHeaders)
+            }
+            try {
+                SET_USER_HEADERS.invokeExact(request, HttpHeaders.of(request.headers().map(),
+                        (header, headerValue) -> !header.equalsIgnoreCase(name)));
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
     }
 
     private static HeaderRule match(URI uri) {

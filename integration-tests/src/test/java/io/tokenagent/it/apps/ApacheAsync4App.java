@@ -19,7 +19,8 @@ import org.apache.http.util.EntityUtils;
  * {@code --threads N} (that many of each request at once), {@code --handler} (results through a
  * {@code FutureCallback} rather than the returned future's {@code get}). With {@code --from-event-loop URL}, that
  * URL is requested first and the others are sent from its callback, on the reactor thread, all at once; each result
- * then also says, as {@code DONE <url>}, the order they completed in. Prints {@code STATUS <code> <body>} or
+ * then also says, as {@code DONE <url>}, the order they completed in. With {@code --close-after MS}, the client is
+ * closed that long after the requests were sent. Prints {@code STATUS <code> <body>} or
  * {@code ERROR <exception class>: <message> <- <cause's message>...}.
  */
 public final class ApacheAsync4App {
@@ -28,7 +29,7 @@ public final class ApacheAsync4App {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        AppSupport options = AppSupport.parse(args, Set.of("--handler"), Set.of("--from-event-loop"));
+        AppSupport options = AppSupport.parse(args, Set.of("--handler"), Set.of("--from-event-loop", "--close-after"));
         List<String> headers = options.headers;
         List<String> urls = options.urls;
         int threads = options.threads;
@@ -81,6 +82,10 @@ public final class ApacheAsync4App {
                 sent.get();
             } else {
                 send.run();
+            }
+            if (options.has("--close-after")) {
+                Thread.sleep(Long.parseLong(options.value("--close-after")));
+                client.close(); // while the requests' token is still being fetched
             }
             for (CompletableFuture<String> result : results) {
                 System.out.println(result.get());

@@ -38,7 +38,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@code --system-proxy} (the HTTP client uses {@code ProxySelector.getDefault()}; HttpURLConnection always does),
  * {@code --same-request} (the HTTP client builds one {@code HttpRequest} per URL and sends that same object every
  * time, then prints {@code APP-HEADERS <headers the application's request object holds>}), {@code --wait MS}
- * (sleep before the first request).
+ * (sleep before the first request), {@code --shutdown-executor-after MS} (the HTTP client runs on an executor of the
+ * application's, shut down that long after start).
  */
 public final class ClientApp {
 
@@ -63,6 +64,7 @@ public final class ClientApp {
         long wait = 0;
         boolean systemProxy = false;
         boolean directExecutor = false;
+        long shutdownExecutorAfter = -1;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--header" -> headers.add(args[++i]);
@@ -76,6 +78,7 @@ public final class ClientApp {
                 case "--same-request" -> sameRequest = true;
                 case "--wait" -> wait = Long.parseLong(args[++i]);
                 case "--direct-executor" -> directExecutor = true;
+                case "--shutdown-executor-after" -> shutdownExecutorAfter = Long.parseLong(args[++i]);
                 default -> urls.add(args[i]);
             }
         }
@@ -93,6 +96,21 @@ public final class ClientApp {
         }
         if (directExecutor) {
             builder.executor(Runnable::run); // the client's work then runs on the caller and its selector thread
+        }
+        if (shutdownExecutorAfter >= 0) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+            builder.executor(pool);
+            long after = shutdownExecutorAfter;
+            Thread shutdown = new Thread(() -> {
+                try {
+                    Thread.sleep(after);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                pool.shutdown(); // the client's executor then rejects what it is given
+            });
+            shutdown.setDaemon(true);
+            shutdown.start();
         }
         httpClient = builder.build();
         if (wait > 0) {

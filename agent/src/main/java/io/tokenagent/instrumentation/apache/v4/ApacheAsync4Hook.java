@@ -1,6 +1,8 @@
 package io.tokenagent.instrumentation.apache.v4;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -9,7 +11,7 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
-import java.util.function.BiConsumer;
+import org.apache.http.HttpException;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
 import org.apache.http.client.methods.HttpRequestWrapper;
@@ -17,6 +19,8 @@ import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.conn.routing.HttpRoute;
 import org.apache.http.concurrent.BasicFuture;
 import org.apache.http.concurrent.FutureCallback;
+import org.apache.http.nio.ContentEncoder;
+import org.apache.http.nio.IOControl;
 import org.apache.http.nio.NHttpClientConnection;
 import org.apache.http.nio.client.HttpAsyncClient;
 import org.apache.http.nio.protocol.HttpAsyncClientExchangeHandler;
@@ -34,45 +38,54 @@ import org.apache.http.protocol.HttpContext;
  */
 public final class ApacheAsync4Hook {
 
+    private static final String NAME = "apache-httpasyncclient-4";
+
     private ApacheAsync4Hook() {
     }
 
     /**
-     * At {@code execute(producer, consumer, context, callback)}: null to let the client go on at once (no rule,
-     * or the token is at hand), else the application's future, completed by the exchange started later or failed
-     * with the {@code on_failure=fail} error (which also reaches the callback).
+     * At {@code execute(producer, consumer, context, callback)}: null to let the client go on (the hook's own
+     * re-entry); else the exchange, started at once when no rule matches or the token is at hand, or the
+     * application's future, completed by the exchange started once the token has arrived or failed with the
+     * {@code on_failure=fail} error or whatever starting it threw (a client shut down meanwhile), which also reach
+     * the callback. The application's producer generates its request once: the hook reads it, and the exchange
+     * gets that same request.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Future<?> deferred(final HttpAsyncClient client, final HttpAsyncRequestProducer producer,
+    public static Future<?> deferred(final HttpAsyncClient client, HttpAsyncRequestProducer producer,
             final HttpAsyncResponseConsumer consumer, final HttpContext context, FutureCallback callback) {
-        CompletableFuture<String> value;
+        if (producer instanceof GeneratedOnce) {
+            return null;
+        }
+        final GeneratedOnce once = new GeneratedOnce(producer);
+        HeaderRule rule = null;
+        CompletableFuture<String> value = null;
         try {
             HttpHost target = producer.getTarget();
-            URI uri = URI.create(producer.generateRequest().getRequestLine().getUri());
-            HeaderRule rule = TokenAgentBridge.match(target.getSchemeName(), target.getHostName(), target.getPort(),
-                    uri.getRawPath());
-            if (rule == null) {
-                return null;
-            }
-            value = rule.headerValueAsync(target.getSchemeName(), target.getHostName(), target.getPort());
-            if (value.isDone()) {
-                return null;
+            HttpRequest request = once.generateAhead();
+            rule = ruleFor(target, request, URI.create(request.getRequestLine().getUri()).getRawPath());
+            if (rule != null) {
+                value = rule.headerValueAsync(target.getSchemeName(), target.getHostName(), target.getPort());
             }
         } catch (Throwable t) {
-            return null; // never break a request because of the agent's plumbing
+            IOException error = TokenAgentBridge.hookFailed(NAME, rule, t);
+            if (error != null) {
+                BasicFuture<Object> failed = new BasicFuture<Object>(callback);
+                failed.failed(error);
+                return failed;
+            }
+        }
+        if (value == null || value.isDone()) {
+            return client.execute(once, consumer, context, callback);
         }
         final BasicFuture<Object> future = new BasicFuture<Object>(callback);
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(String header, Throwable failure) {
+            protected void release(String header) {
                 if (future.isDone()) {
                     return; // cancelled by the application meanwhile
                 }
-                if (failure != null) {
-                    future.failed(failure instanceof Exception ? (Exception) failure : new IOException(failure));
-                    return;
-                }
-                client.execute(producer, consumer, context, new FutureCallback<Object>() {
+                client.execute(once, consumer, context, new FutureCallback<Object>() {
                     @Override
                     public void completed(Object result) {
                         future.completed(result);
@@ -89,7 +102,12 @@ public final class ApacheAsync4Hook {
                     }
                 });
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) {
+                future.failed(cause);
+            }
+        }.after(value);
         return future;
     }
 
@@ -107,27 +125,28 @@ public final class ApacheAsync4Hook {
         CompletableFuture<String> value = null;
         try {
             HttpHost target = route.getTargetHost();
-            HeaderRule rule = ruleFor(target, request);
+            HeaderRule rule = ruleFor(target, request, request.getURI().getRawPath());
             if (rule != null) {
                 value = rule.headerValueAsync(target.getSchemeName(), target.getHostName(), target.getPort());
             }
         } catch (Throwable t) {
-            value = null; // the hop goes on as without the agent; beforeSend decides about its header
+            TokenAgentBridge.hookFailed(NAME, null, t); // the hop goes on; beforeSend decides about its header
         }
         if (value == null || value.isDone()) {
             sendHop(connection, handler);
             return;
         }
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(String header, Throwable failure) {
-                try {
-                    sendHop(connection, handler);
-                } catch (Exception e) {
-                    handler.failed(e); // as the reactor thread's exception would have
-                }
+            protected void release(String header) throws IOException {
+                sendHop(connection, handler);
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) {
+                handler.failed(cause); // as the reactor thread's exception would have
+            }
+        }.after(value);
     }
 
     private static void sendHop(NHttpClientConnection connection, HttpAsyncClientExchangeHandler handler)
@@ -181,7 +200,7 @@ public final class ApacheAsync4Hook {
         String host;
         int port;
         try {
-            ApacheClassicHook.removeInjected(wrapper);
+            HeaderPolicy.removeInjected(new ApacheClassicHook.Headers(wrapper));
             HttpHost target = context.getTargetHost(); // this hop's: set for each request the exec prepares
             if (target == null) {
                 target = context.getHttpRoute().getTargetHost();
@@ -189,11 +208,12 @@ public final class ApacheAsync4Hook {
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
-            rule = ruleFor(target, wrapper);
+            rule = ruleFor(target, wrapper, wrapper.getURI().getRawPath());
             if (rule == null) {
                 return request;
             }
         } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
             return request;
         }
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
@@ -206,7 +226,7 @@ public final class ApacheAsync4Hook {
         try {
             header = value.join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
+            throw HeldRequest.asIOException(e);
         }
         if (header != null) {
             wrapper.setHeader(rule.headerName(), header); // replaces any of that name: never twice
@@ -215,9 +235,73 @@ public final class ApacheAsync4Hook {
     }
 
     /** The rule whose header this request to that target gets: none when unmatched, or when it has its own. */
-    private static HeaderRule ruleFor(HttpHost target, HttpRequestWrapper request) {
+    private static HeaderRule ruleFor(HttpHost target, HttpRequest request, String rawPath) throws Exception {
         HeaderRule rule = TokenAgentBridge.match(target.getSchemeName(), target.getHostName(), target.getPort(),
-                request.getURI().getRawPath());
-        return rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName())) ? null : rule;
+                rawPath);
+        return HeaderPolicy.applies(rule, new ApacheClassicHook.Headers(request)) ? rule : null;
+    }
+
+    /**
+     * The application's producer, whose request the hook generates ahead to read its URL: the exchange's first
+     * {@code generateRequest} gets that one, later ones (a retry) ask the producer again.
+     */
+    private static final class GeneratedOnce implements HttpAsyncRequestProducer {
+        private final HttpAsyncRequestProducer producer;
+        private volatile HttpRequest ahead;
+
+        GeneratedOnce(HttpAsyncRequestProducer producer) {
+            this.producer = producer;
+        }
+
+        HttpRequest generateAhead() throws IOException, HttpException {
+            HttpRequest request = producer.generateRequest();
+            ahead = request;
+            return request;
+        }
+
+        @Override
+        public HttpHost getTarget() {
+            return producer.getTarget();
+        }
+
+        @Override
+        public HttpRequest generateRequest() throws IOException, HttpException {
+            HttpRequest request = ahead;
+            if (request != null) {
+                ahead = null;
+                return request;
+            }
+            return producer.generateRequest();
+        }
+
+        @Override
+        public void produceContent(ContentEncoder encoder, IOControl ioctrl) throws IOException {
+            producer.produceContent(encoder, ioctrl);
+        }
+
+        @Override
+        public void requestCompleted(HttpContext context) {
+            producer.requestCompleted(context);
+        }
+
+        @Override
+        public void failed(Exception ex) {
+            producer.failed(ex);
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return producer.isRepeatable();
+        }
+
+        @Override
+        public void resetRequest() throws IOException {
+            producer.resetRequest();
+        }
+
+        @Override
+        public void close() throws IOException {
+            producer.close();
+        }
     }
 }

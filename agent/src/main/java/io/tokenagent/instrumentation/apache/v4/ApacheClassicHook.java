@@ -1,11 +1,16 @@
 package io.tokenagent.instrumentation.apache.v4;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
+import org.apache.http.HttpMessage;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
 
@@ -16,6 +21,8 @@ import org.apache.http.conn.routing.HttpRoute;
  */
 public final class ApacheClassicHook {
 
+    private static final String NAME = "apache-httpclient-4";
+
     private ApacheClassicHook() {
     }
 
@@ -25,22 +32,24 @@ public final class ApacheClassicHook {
      * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
      */
     public static void beforeExecute(HttpRoute route, HttpRequestWrapper request) throws IOException {
-        HeaderRule rule;
+        HeaderRule rule = null;
         String scheme;
         String host;
         int port;
         try {
-            removeInjected(request);
+            Headers headers = new Headers(request);
+            HeaderPolicy.removeInjected(headers);
             HttpHost target = route.getTargetHost();
             URI uri = request.getURI();
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
             rule = TokenAgentBridge.match(scheme, host, port, uri == null ? null : uri.getRawPath());
-            if (rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName()))) {
+            if (!HeaderPolicy.applies(rule, headers)) {
                 return;
             }
         } catch (Throwable t) {
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(scheme, host, port);
@@ -49,14 +58,27 @@ public final class ApacheClassicHook {
         }
     }
 
-    /** Takes off a header the agent put on this request object for an earlier attempt to another URL. */
-    static void removeInjected(HttpRequestWrapper request) {
-        for (String name : TokenAgentBridge.headerNames()) {
-            for (Header header : request.getHeaders(name)) {
-                if (TokenAgentBridge.isInjectedValue(header.getValue())) {
-                    request.removeHeader(header);
-                }
+    /** An HttpClient 4 request's headers, for {@link HeaderPolicy}. */
+    static final class Headers implements RequestHeaders {
+        private final HttpMessage request;
+
+        Headers(HttpMessage request) {
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            Header[] headers = request.getHeaders(name);
+            List<String> values = new ArrayList<String>(headers.length);
+            for (Header header : headers) {
+                values.add(header.getValue());
             }
+            return values;
+        }
+
+        @Override
+        public void remove(String name) {
+            request.removeHeaders(name);
         }
     }
 }

@@ -1,11 +1,12 @@
 package io.tokenagent.instrumentation.apache.v5;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.async.AsyncExecChainHandler;
@@ -23,6 +24,8 @@ import org.apache.hc.core5.http.nio.AsyncEntityProducer;
  */
 public final class ApacheAsync5Hook {
 
+    private static final String NAME = "apache-httpclient-5-async";
+
     private ApacheAsync5Hook() {
     }
 
@@ -30,48 +33,52 @@ public final class ApacheAsync5Hook {
     public static boolean deferred(final AsyncExecChainHandler handler, final HttpRequest request,
             final AsyncEntityProducer entityProducer, final AsyncExecChain.Scope scope, final AsyncExecChain chain,
             final AsyncExecCallback callback) {
-        final HeaderRule rule;
+        HeaderRule matched = null;
         String scheme;
         String host;
         int port;
         try {
-            ApacheClassic5Hook.removeInjected(request);
+            ApacheClassic5Hook.Headers headers = new ApacheClassic5Hook.Headers(request);
+            HeaderPolicy.removeInjected(headers);
             HttpHost target = scope.route.getTargetHost();
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
-            rule = TokenAgentBridge.match(scheme, host, port, ApacheClassic5Hook.path(request.getPath()));
-            if (rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName()))) {
+            matched = TokenAgentBridge.match(scheme, host, port, ApacheClassic5Hook.path(request.getPath()));
+            if (!HeaderPolicy.applies(matched, headers)) {
                 return false;
             }
         } catch (Throwable t) {
+            IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
+            if (error != null) {
+                callback.failed(error); // on_failure=fail: never sent without the header it was matched for
+                return true;
+            }
             return false; // never break a request because of the agent's plumbing
         }
+        final HeaderRule rule = matched;
         CompletableFuture<String> value = rule.headerValueAsync(scheme, host, port);
         if (value.isDone()) {
             try {
                 setHeader(request, rule, value.join());
                 return false;
             } catch (CompletionException e) {
-                callback.failed(asException(e.getCause()));
+                callback.failed(HeldRequest.asIOException(e));
                 return true;
             }
         }
-        value.whenComplete(new BiConsumer<String, Throwable>() {
+        new HeldRequest(NAME) {
             @Override
-            public void accept(String header, Throwable failure) {
-                if (failure != null) {
-                    callback.failed(asException(failure));
-                    return;
-                }
+            protected void release(String header) throws Exception {
                 setHeader(request, rule, header);
-                try {
-                    handler.execute(request, entityProducer, scope, chain, callback); // now goes straight through
-                } catch (Exception e) {
-                    callback.failed(e);
-                }
+                handler.execute(request, entityProducer, scope, chain, callback); // now goes straight through
             }
-        });
+
+            @Override
+            protected void fail(IOException cause) {
+                callback.failed(cause);
+            }
+        }.after(value);
         return true;
     }
 
@@ -79,9 +86,5 @@ public final class ApacheAsync5Hook {
         if (value != null) {
             request.setHeader(rule.headerName(), value); // replaces any of that name: never twice
         }
-    }
-
-    private static Exception asException(Throwable failure) {
-        return failure instanceof Exception ? (Exception) failure : new IOException("token-agent: " + failure, failure);
     }
 }

@@ -1,8 +1,12 @@
 package io.tokenagent.instrumentation.apache.v5;
 
+import io.tokenagent.bootstrap.HeaderPolicy;
 import io.tokenagent.bootstrap.HeaderRule;
+import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
@@ -15,6 +19,8 @@ import org.apache.hc.core5.http.HttpRequest;
  */
 public final class ApacheClassic5Hook {
 
+    private static final String NAME = "apache-httpclient-5";
+
     private ApacheClassic5Hook() {
     }
 
@@ -24,21 +30,23 @@ public final class ApacheClassic5Hook {
      * @throws IOException only the documented {@code on_failure=fail} error, when no token can be had
      */
     public static void beforeExecute(ClassicHttpRequest request, ExecChain.Scope scope) throws IOException {
-        HeaderRule rule;
+        HeaderRule rule = null;
         String scheme;
         String host;
         int port;
         try {
-            removeInjected(request);
+            Headers headers = new Headers(request);
+            HeaderPolicy.removeInjected(headers);
             HttpHost target = scope.route.getTargetHost();
             scheme = target.getSchemeName();
             host = target.getHostName();
             port = target.getPort();
             rule = TokenAgentBridge.match(scheme, host, port, path(request.getPath()));
-            if (rule == null || (!rule.overwrite() && request.containsHeader(rule.headerName()))) {
+            if (!HeaderPolicy.applies(rule, headers)) {
                 return;
             }
         } catch (Throwable t) {
+            HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
             return; // never break a request because of the agent's plumbing
         }
         String value = rule.headerValue(scheme, host, port);
@@ -56,14 +64,27 @@ public final class ApacheClassic5Hook {
         return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
     }
 
-    /** Takes off a header the agent put on this request object for an earlier attempt to another URL. */
-    static void removeInjected(HttpRequest request) {
-        for (String name : TokenAgentBridge.headerNames()) {
-            for (Header header : request.getHeaders(name)) {
-                if (TokenAgentBridge.isInjectedValue(header.getValue())) {
-                    request.removeHeader(header);
-                }
+    /** An HttpClient 5 request's headers, for {@link HeaderPolicy}. */
+    static final class Headers implements RequestHeaders {
+        private final HttpRequest request;
+
+        Headers(HttpRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public List<String> values(String name) {
+            Header[] headers = request.getHeaders(name);
+            List<String> values = new ArrayList<String>(headers.length);
+            for (Header header : headers) {
+                values.add(header.getValue());
             }
+            return values;
+        }
+
+        @Override
+        public void remove(String name) {
+            request.removeHeaders(name);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.tokenagent.bridge;
+package io.tokenagent.definer;
 
 import java.lang.instrument.Instrumentation;
 
@@ -24,7 +24,7 @@ public abstract class ModuleSupport {
     public static synchronized ModuleSupport get() {
         if (instance == null) {
             try {
-                instance = (ModuleSupport) Class.forName("io.tokenagent.bridge.ModuleSupportJava11")
+                instance = (ModuleSupport) Class.forName("io.tokenagent.definer.ModuleSupportJava11")
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("the agent jar is missing its Java 11 classes", e);

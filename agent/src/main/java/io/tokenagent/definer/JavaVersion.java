@@ -1,4 +1,4 @@
-package io.tokenagent.bridge;
+package io.tokenagent.definer;
 
 /** Which Java the agent runs on, for the few places that differ. */
 public final class JavaVersion {

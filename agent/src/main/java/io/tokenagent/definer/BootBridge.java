@@ -1,4 +1,4 @@
-package io.tokenagent.bridge;
+package io.tokenagent.definer;
 
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -24,6 +24,9 @@ public final class BootBridge {
         "io.tokenagent.bootstrap.HeaderRule",
         "io.tokenagent.bootstrap.HeaderProvider",
         "io.tokenagent.bootstrap.TokenAgentBridge",
+        "io.tokenagent.bootstrap.HeldRequest",
+        "io.tokenagent.bootstrap.RequestHeaders",
+        "io.tokenagent.bootstrap.HeaderPolicy",
     };
 
     private final Instrumentation inst;

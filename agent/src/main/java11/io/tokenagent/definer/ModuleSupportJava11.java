@@ -1,4 +1,4 @@
-package io.tokenagent.bridge;
+package io.tokenagent.definer;
 
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.tokenagent.bridge;
+package io.tokenagent.definer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
