@@ -1,5 +1,7 @@
 package io.tokenagent.agent;
 
+import io.tokenagent.headers.RuleHeaders;
+import io.tokenagent.thread.AgentThread;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import io.tokenagent.definer.BootBridge;
 import io.tokenagent.cache.TokenCache;
@@ -39,8 +41,8 @@ final class AgentStarter {
         TokenAgentBridge.install(provider);
         new ClientTransformer(new InstrumentationContext(bootBridge), Instrumentations.all()).install(inst);
         if (config.prefetch()) {
-            for (RuleHeader header : provider.all()) {
-                caches.get(header.rule()).prefetch(header.rule().tokenRequest());
+            for (Rule rule : config.rules()) {
+                caches.get(rule).prefetch(rule.tokenRequest());
             }
         }
         log.info("started: {} rule{}, tokens from {}, on_failure={}", config.rules().size(),

@@ -1,5 +1,6 @@
 package io.tokenagent.agent;
 
+import io.tokenagent.thread.AgentThread;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.ConfigException;

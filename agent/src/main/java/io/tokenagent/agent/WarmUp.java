@@ -1,5 +1,6 @@
 package io.tokenagent.agent;
 
+import io.tokenagent.thread.AgentThread;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;

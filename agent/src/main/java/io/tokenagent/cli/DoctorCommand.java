@@ -1,6 +1,6 @@
 package io.tokenagent.cli;
 
-import io.tokenagent.agent.AgentThread;
+import io.tokenagent.thread.AgentThread;
 import io.tokenagent.agent.RuleSources;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.ConfigException;

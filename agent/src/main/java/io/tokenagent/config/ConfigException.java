@@ -9,10 +9,6 @@ public final class ConfigException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    public ConfigException(String message) {
-        super(message);
-    }
-
     public ConfigException(String where, String what) {
         super(where + ": " + what);
     }

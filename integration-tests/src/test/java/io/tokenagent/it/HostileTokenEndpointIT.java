@@ -47,6 +47,7 @@ class HostileTokenEndpointIT extends AgentTestSupport {
 
         String line = assertFailedClosed(result);
         assertTrue(line.contains("no complete response within 1500 ms"), line);
+        assertEquals(1, line.split("resource " + RESOURCE, -1).length - 1, "the resource is named once: " + line);
         // 2 s of retry budget, then one last attempt of at most 1.5 s; the rest is the JVM's start and exit
         assertTrue(result.millis() < 2000 + 1500 + 3000, "the application ran " + result.millis()
                 + " ms in all for retry_timeout_ms=2000 + read_timeout_ms=1500");

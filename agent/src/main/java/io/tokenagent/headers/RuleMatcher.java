@@ -1,4 +1,4 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
 import io.tokenagent.config.Rule;
 import java.util.List;

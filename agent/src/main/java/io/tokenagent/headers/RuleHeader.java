@@ -1,4 +1,4 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.cache.KeyStats;
@@ -33,10 +33,6 @@ final class RuleHeader implements HeaderRule {
         this.cache = cache;
         this.onFailure = onFailure;
         this.stats = cache.stats(rule.tokenRequest());
-    }
-
-    Rule rule() {
-        return rule;
     }
 
     @Override
@@ -101,8 +97,11 @@ final class RuleHeader implements HeaderRule {
 
     /** Returns null (go without the header) or throws the application-facing error, as configured. */
     private String failed(String scheme, String host, int port, Throwable cause) throws IOException {
-        String message = "token-agent: no token for " + origin(scheme, host, port) + " ("
-                + rule.tokenRequest() + "): " + cause.getMessage();
+        // The sources' messages end with the request too: named once, up front, beside the origin.
+        String request = " (" + rule.tokenRequest() + ")";
+        String why = String.valueOf(cause.getMessage());
+        String message = "token-agent: no token for " + origin(scheme, host, port) + request + ": "
+                + (why.endsWith(request) ? why.substring(0, why.length() - request.length()) : why);
         if (onFailure == OnFailure.FAIL) {
             stats.requestFailed();
             throw new IOException(message, cause);

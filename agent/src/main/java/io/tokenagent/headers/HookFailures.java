@@ -1,4 +1,4 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
 import io.tokenagent.config.OnFailure;
 import io.tokenagent.logging.Logs;

@@ -1,4 +1,4 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenagent.thread.AgentThread;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
@@ -95,8 +96,8 @@ class RuleHeadersTest {
 
     @Test
     void failClosedThrowsAnErrorNamingOriginResourceAndCause() throws Exception {
-        next.set(new TokenException("IMDS http://127.0.0.1:1/token: HTTP 400 invalid_request: Identity not found",
-                false));
+        next.set(new TokenException("IMDS http://127.0.0.1:1/token: HTTP 400 invalid_request: Identity not found"
+                + " (resource https://r (client_id=abc))", false));
         HeaderRule rule = headers("match=https://api.example:8443,resource=https://r,client_id=abc").match("https",
                 "api.example", 8443, "/");
         IOException e = assertThrows(IOException.class, () -> rule.headerValue("https", "api.example", 8443));

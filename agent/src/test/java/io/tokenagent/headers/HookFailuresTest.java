@@ -1,4 +1,4 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

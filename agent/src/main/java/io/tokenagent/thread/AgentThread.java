@@ -1,4 +1,4 @@
-package io.tokenagent.agent;
+package io.tokenagent.thread;
 
 import java.security.AccessController;
 import java.security.PrivilegedAction;
@@ -33,7 +33,7 @@ public final class AgentThread extends Thread {
      * protection domain, and so the class loader, of every class on the stack. Threads that live as long as the
      * JVM must keep neither, or a redeployed web application's class loader can never be collected.
      */
-    static ThreadFactory daemonFactory(final String purpose, final boolean agentThreads) {
+    public static ThreadFactory daemonFactory(final String purpose, final boolean agentThreads) {
         final AtomicInteger count = new AtomicInteger();
         return new ThreadFactory() {
             @Override

@@ -1,5 +1,6 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
+import io.tokenagent.thread.AgentThread;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -1,20 +1,19 @@
-package io.tokenagent.agent;
+package io.tokenagent.headers;
 
+import io.tokenagent.thread.AgentThread;
 import io.tokenagent.bootstrap.HeaderProvider;
 import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Rule;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** The agent behind the bridge: matches request URLs against the rules and hands out their headers. */
-final class RuleHeaders implements HeaderProvider {
+public final class RuleHeaders implements HeaderProvider {
 
     private final RuleMatcher matcher;
     private final Map<Rule, RuleHeader> headers = new IdentityHashMap<Rule, RuleHeader>();
@@ -24,7 +23,7 @@ final class RuleHeaders implements HeaderProvider {
     private final HookFailures hookFailures;
 
     /** @param caches each rule's token cache (one per source) */
-    RuleHeaders(AgentConfig config, Map<Rule, TokenCache> caches) {
+    public RuleHeaders(AgentConfig config, Map<Rule, TokenCache> caches) {
         this.matcher = new RuleMatcher(config.rules());
         this.hookFailures = new HookFailures(config.onFailure());
         Set<String> names = new LinkedHashSet<String>();
@@ -38,10 +37,6 @@ final class RuleHeaders implements HeaderProvider {
         }
         this.headerNames = names.toArray(new String[0]);
         this.prefixes = valuePrefixes.toArray(new String[0]);
-    }
-
-    List<RuleHeader> all() {
-        return new ArrayList<RuleHeader>(headers.values());
     }
 
     @Override
