@@ -71,8 +71,26 @@ public final class ChildFirstLauncher {
                     .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
         } finally {
             thread.setContextClassLoader(previous);
+            awaitApplicationThreads(5000);
             webapp.close();
         }
         return webapp;
+    }
+
+    /**
+     * As a container lets an undeployed application finish, waits (bounded) for the non-daemon threads the
+     * application left running: a client that stops its event loop after {@code close()} returns (AsyncHttpClient)
+     * still loads classes as it closes its channels, and a loader closed under it leaves its event loop spinning on
+     * "zip file closed" and the JVM never exits.
+     */
+    private static void awaitApplicationThreads(long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long left = end - System.currentTimeMillis();
+            if (t != Thread.currentThread() && !t.isDaemon() && t.isAlive() && left > 0
+                    && !t.getName().equals("DestroyJavaVM")) {
+                t.join(left);
+            }
+        }
     }
 }
