@@ -1,5 +1,6 @@
 package io.tokenagent.token;
 
+import io.tokenagent.matching.Ascii;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,26 +168,12 @@ final class EndpointCall {
         /** A response header's first value, the name compared as ASCII without case; null when absent. */
         String header(String name) {
             for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
-                if (entry.getKey() != null && asciiEqualsIgnoreCase(entry.getKey(), name)
+                if (entry.getKey() != null && Ascii.equalsIgnoreCase(entry.getKey(), name)
                         && !entry.getValue().isEmpty()) {
                     return entry.getValue().get(0);
                 }
             }
             return null;
-        }
-
-        private static boolean asciiEqualsIgnoreCase(String a, String b) {
-            if (a.length() != b.length()) {
-                return false;
-            }
-            for (int i = 0; i < a.length(); i++) {
-                char x = a.charAt(i);
-                char y = b.charAt(i);
-                if (x != y && (x | 0x20) != (y | 0x20) || x != y && ((x | 0x20) < 'a' || (x | 0x20) > 'z')) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }
