@@ -6,6 +6,7 @@ import java.util.List;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.commons.Remapper;
 
 /**
  * Puts the bridge ({@code io.tokenagent.bootstrap}) into the boot class loader and the hooks that instrumented
@@ -54,18 +55,24 @@ public final class BootBridge {
      * agent jar on the system class path), they would sit in another runtime package, where a web application's
      * own loader gets an {@code IllegalAccessError} at the first call. Under the loader's definer lock, so
      * that a hook found defined has its nested classes defined too.
+     *
+     * @param relocation null, or the renaming that puts the hook (its own name included) beside a relocated copy
+     *     of its client
      */
-    public Class<?> defineHook(String className, ClassLoader loader) throws Exception {
+    public Class<?> defineHook(String className, ClassLoader loader, Remapper relocation) throws Exception {
+        String internalName = className.replace('.', '/');
+        String definedName = relocation == null ? className : relocation.map(internalName).replace('/', '.');
         synchronized (definer.lockFor(loader)) {
-            Class<?> known = definer.definedIn(className, loader); // with its nested classes
+            Class<?> known = definer.definedIn(definedName, loader); // with its nested classes
             if (known != null) {
                 return known;
             }
-            byte[] classfile = BootClassDefiner.read(BootBridge.class.getClassLoader(),
-                    className.replace('.', '/') + ".class");
-            Class<?> hook = definer.define(className, classfile, loader);
+            byte[] classfile = BootClassDefiner.read(BootBridge.class.getClassLoader(), internalName + ".class");
+            Class<?> hook = definer.define(definedName, relocation == null ? classfile
+                    : RenamedClassFile.of(classfile, relocation),
+                    loader);
             for (String nested : nestedClasses(className, classfile)) {
-                defineHook(nested, loader);
+                defineHook(nested, loader, relocation);
             }
             return hook;
         }

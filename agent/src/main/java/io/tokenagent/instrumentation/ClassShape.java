@@ -9,6 +9,8 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.commons.ClassRemapper;
+import org.objectweb.asm.commons.Remapper;
 
 /**
  * The fields and methods a class declares, read before rewriting it: an instrumentation checks that everything
@@ -23,8 +25,13 @@ public final class ClassShape {
     }
 
     public static ClassShape of(ClassReader reader) {
+        return of(reader, null);
+    }
+
+    /** The shape with every type name passed through the remapper (null: as they are). */
+    private static ClassShape of(ClassReader reader, Remapper remapper) {
         final ClassShape shape = new ClassShape();
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+        ClassVisitor recorder = new ClassVisitor(Opcodes.ASM9) {
             @Override
             public FieldVisitor visitField(int access, String name, String descriptor, String signature,
                     Object value) {
@@ -38,21 +45,24 @@ public final class ClassShape {
                 shape.methods.add(name + descriptor);
                 return null;
             }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        };
+        reader.accept(remapper == null ? recorder : new ClassRemapper(recorder, remapper),
+                ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return shape;
     }
 
     /**
      * The shape of another class the instrumented code relies on, as the given loader would load it; null when the
-     * loader has no such class.
+     * loader has no such class. Instrumentations ask {@link InstrumentationContext#shapeOf}, which knows whether
+     * the client is relocated.
      */
-    public static ClassShape ofResource(ClassLoader loader, String internalName) throws IOException {
+    static ClassShape ofResource(ClassLoader loader, String internalName, Remapper remapper) throws IOException {
         InputStream in = loader.getResourceAsStream(internalName + ".class");
         if (in == null) {
             return null;
         }
         try {
-            return of(new ClassReader(in));
+            return of(new ClassReader(in), remapper);
         } finally {
             in.close();
         }

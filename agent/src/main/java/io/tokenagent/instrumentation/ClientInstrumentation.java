@@ -16,6 +16,14 @@ public interface ClientInstrumentation {
     String[] targetClasses();
 
     /**
+     * The package the targets, and every client type the rewrite and the hooks name, are under (an internal name
+     * ending in {@code /}, e.g. {@code org/apache/http/}), which a shaded copy relocates as a whole: a class whose
+     * name ends with a target's path below it is rewritten as a relocated copy (see {@link RelocatedTargets}).
+     * Null for clients that cannot be relocated (the JDK's).
+     */
+    String relocatableRoot();
+
+    /**
      * Rewrites one target class. Returns null to leave it as it is: a version whose shape this instrumentation
      * does not know is skipped, never half-rewritten.
      *

@@ -3,6 +3,8 @@ package io.tokenagent.instrumentation;
 import io.tokenagent.logging.Logs;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +16,9 @@ import org.slf4j.Logger;
 
 /**
  * The agent's one {@link ClassFileTransformer}. It sees every class the JVM loads, so its common path is one hash
- * lookup of the class name; only the few target classes reach an instrumentation (and load ASM).
+ * lookup of the class name and, for classes outside the boot loader, one of its simple name for relocated copies
+ * ({@link RelocatedTargets}); only the few target classes reach an instrumentation (and load ASM). A client family
+ * whose classes load but cannot be rewritten is reported once per loader at {@code warn}.
  */
 public final class ClientTransformer implements ClassFileTransformer {
 
@@ -22,9 +26,12 @@ public final class ClientTransformer implements ClassFileTransformer {
 
     private final InstrumentationContext context;
     private final Map<String, ClientInstrumentation> byTarget = new HashMap<String, ClientInstrumentation>();
+    private final RelocatedTargets relocatedTargets;
+    private final UncoveredClients uncovered = new UncoveredClients();
 
     public ClientTransformer(InstrumentationContext context, Iterable<ClientInstrumentation> instrumentations) {
         this.context = context;
+        this.relocatedTargets = new RelocatedTargets(instrumentations);
         for (ClientInstrumentation instrumentation : instrumentations) {
             for (String target : instrumentation.targetClasses()) {
                 byTarget.put(target, instrumentation);
@@ -41,7 +48,9 @@ public final class ClientTransformer implements ClassFileTransformer {
         }
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (targets.contains(c.getName()) && inst.isModifiableClass(c)) {
+            boolean target = targets.contains(c.getName()) || c.getClassLoader() != null
+                    && relocatedTargets.find(c.getName().replace('.', '/')) != null;
+            if (target && inst.isModifiableClass(c)) {
                 loaded.add(c);
             }
         }
@@ -62,23 +71,56 @@ public final class ClientTransformer implements ClassFileTransformer {
             return null;
         }
         ClientInstrumentation instrumentation = byTarget.get(className);
-        if (instrumentation == null) {
+        if (instrumentation != null) {
+            return rewrite(instrumentation, className, null, true, loader, protectionDomain, classfileBuffer);
+        }
+        RelocatedTargets.Match copy = loader == null ? null : relocatedTargets.find(className);
+        if (copy == null) {
             return null;
         }
+        return rewrite(copy.instrumentation, copy.originalName, copy.relocation, copy.distinctive, loader,
+                protectionDomain, classfileBuffer);
+    }
+
+    /**
+     * @param relocation null for the client's own packages
+     * @param distinctive whether the class, when left alone, is surely the family's (and so reported)
+     */
+    private byte[] rewrite(ClientInstrumentation instrumentation, String originalName, Relocation relocation,
+            boolean distinctive, ClassLoader loader, ProtectionDomain protectionDomain, byte[] classfile) {
+        String family = relocation == null ? instrumentation.name()
+                : instrumentation.name() + " relocated to " + relocation.prefix().replace('/', '.');
         try {
-            byte[] rewritten = instrumentation.transform(context, className, loader, classfileBuffer);
-            if (rewritten == null) {
-                log.debug("{}: left {} as it is (not a version this agent knows)", instrumentation.name(),
-                        className);
+            byte[] rewritten;
+            if (relocation == null) {
+                rewritten = instrumentation.transform(context, originalName, loader, classfile);
             } else {
-                log.debug("{}: instrumented {}", instrumentation.name(), className);
+                byte[] original = instrumentation.transform(context.relocated(relocation), originalName, loader,
+                        relocation.originalClassFile(classfile));
+                rewritten = original == null ? null : relocation.relocatedClassFile(original);
+            }
+            if (rewritten != null) {
+                log.debug("{}: instrumented {}", family, originalName);
+                uncovered.instrumented(family, loader);
+            } else if (distinctive && uncovered.firstLeftAlone(family, loader)) {
+                log.warn("{}: {} is not a version this agent can instrument, matched requests through it go out "
+                        + "without a token", family, where(protectionDomain));
+            } else {
+                log.debug("{}: left {} as it is (not a version this agent knows)", family, originalName);
             }
             return rewritten;
         } catch (Throwable t) {
             // Whatever went wrong, the class loads unchanged: the application must never pay for our mistake.
-            log.warn("{}: could not instrument {}, its requests go out without tokens: {}", instrumentation.name(),
-                    className, t.toString());
+            log.warn("{}: could not instrument {}, its requests go out without tokens: {}", family, originalName,
+                    t.toString());
             return null;
         }
+    }
+
+    /** Where the client's classes come from (a jar's name usually gives its version). */
+    private static String where(ProtectionDomain protectionDomain) {
+        CodeSource source = protectionDomain == null ? null : protectionDomain.getCodeSource();
+        URL location = source == null ? null : source.getLocation();
+        return location == null ? "the copy of unknown location" : "the copy at " + location;
     }
 }

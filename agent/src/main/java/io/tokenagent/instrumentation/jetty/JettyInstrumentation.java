@@ -32,6 +32,11 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     }
 
     @Override
+    public String relocatableRoot() {
+        return "org/eclipse/jetty/";
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);

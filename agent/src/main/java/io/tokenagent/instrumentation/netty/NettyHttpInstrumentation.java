@@ -39,10 +39,15 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     }
 
     @Override
+    public String relocatableRoot() {
+        return "io/netty/";
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
-        if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(loader)) {
+        if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(context, loader)) {
             return null;
         }
         final boolean declared = ClassShape.of(reader).hasMethod("write", WRITE);
@@ -99,8 +104,8 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     }
 
     /** Netty 4.0's API differs (no {@code HttpRequest.uri()}); its clients are not supported. */
-    private static boolean isNetty41OrLater(ClassLoader loader) throws Exception {
-        ClassShape request = ClassShape.ofResource(loader, "io/netty/handler/codec/http/HttpRequest");
+    private static boolean isNetty41OrLater(InstrumentationContext context, ClassLoader loader) throws Exception {
+        ClassShape request = context.shapeOf(loader, "io/netty/handler/codec/http/HttpRequest");
         return request != null && request.hasMethod("uri", "()Ljava/lang/String;");
     }
 }

@@ -36,6 +36,11 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
     }
 
     @Override
+    public String relocatableRoot() {
+        return "okhttp3/";
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         if (loader == null) {

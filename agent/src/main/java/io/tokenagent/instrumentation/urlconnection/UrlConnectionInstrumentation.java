@@ -33,6 +33,11 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
     }
 
     @Override
+    public String relocatableRoot() {
+        return null; // the JDK's own
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);

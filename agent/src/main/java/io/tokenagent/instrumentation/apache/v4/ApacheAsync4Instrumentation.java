@@ -46,10 +46,15 @@ public final class ApacheAsync4Instrumentation implements ClientInstrumentation 
     }
 
     @Override
+    public String relocatableRoot() {
+        return "org/apache/http/";
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
-        if (loader == null || !fits(internalName, reader, loader)) {
+        if (loader == null || !fits(context, internalName, reader, loader)) {
             return null;
         }
         context.defineHook("io.tokenagent.instrumentation.apache.v4.ApacheClassicHook", loader, null);
@@ -63,16 +68,17 @@ public final class ApacheAsync4Instrumentation implements ClientInstrumentation 
     }
 
     /** Whether the class and the package-private members the rewrite calls are those of the 4.1 line. */
-    private static boolean fits(String internalName, ClassReader reader, ClassLoader loader) throws Exception {
+    private static boolean fits(InstrumentationContext context, String internalName, ClassReader reader,
+            ClassLoader loader) throws Exception {
         if (CLIENT.equals(internalName)) {
             return ClassShape.of(reader).hasMethod("execute", EXECUTE);
         }
         if (EXEC.equals(internalName)) {
-            ClassShape state = ClassShape.ofResource(loader, STATE);
+            ClassShape state = context.shapeOf(loader, STATE);
             return ClassShape.of(reader).hasMethod("generateRequest", GENERATE)
                     && state != null && state.hasMethod("getLocalContext", LOCAL_CONTEXT);
         }
-        ClassShape handler = ClassShape.ofResource(loader, ABSTRACT_HANDLER);
+        ClassShape handler = context.shapeOf(loader, ABSTRACT_HANDLER);
         return ClassShape.of(reader).hasMethod("responseCompleted", "()V") && handler != null
                 && handler.hasMethod("getCurrentRequest", CURRENT_REQUEST) && handler.hasMethod("getRoute", ROUTE)
                 && handler.hasMethod("requestConnection", "()V");

@@ -34,6 +34,11 @@ public final class ApacheClassicInstrumentation implements ClientInstrumentation
     }
 
     @Override
+    public String relocatableRoot() {
+        return "org/apache/http/";
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);

@@ -34,6 +34,11 @@ public final class ApacheAsync5Instrumentation implements ClientInstrumentation 
     }
 
     @Override
+    public String relocatableRoot() {
+        return "org/apache/hc/"; // client5 and core5 move together
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);

@@ -32,6 +32,11 @@ public final class ApacheClassic5Instrumentation implements ClientInstrumentatio
     }
 
     @Override
+    public String relocatableRoot() {
+        return "org/apache/hc/"; // client5 and core5 move together
+    }
+
+    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
