@@ -68,9 +68,8 @@ public final class BootBridge {
                 return known;
             }
             byte[] classfile = BootClassDefiner.read(BootBridge.class.getClassLoader(), internalName + ".class");
-            Class<?> hook = definer.define(definedName, relocation == null ? classfile
-                    : RenamedClassFile.of(classfile, relocation),
-                    loader);
+            Class<?> hook = definer.define(definedName,
+                    relocation == null ? classfile : RenamedClassFile.of(classfile, relocation), loader);
             for (String nested : nestedClasses(className, classfile)) {
                 defineHook(nested, loader, relocation);
             }

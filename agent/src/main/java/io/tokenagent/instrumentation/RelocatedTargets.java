@@ -8,14 +8,15 @@ import java.util.List;
  * below its instrumentation's root, after a package prefix of its own
  * ({@code org/apache/maven/wagon/providers/http/httpclient/impl/execchain/MainClientExec} for
  * {@code org/apache/http/impl/execchain/MainClientExec}). Every class the JVM loads passes here, so the common
- * path allocates nothing: a hash of the simple name (the part after the last {@code /}) picks a slot of a small
- * table, and only a class whose simple name is a target's gets the suffix test. A match is a candidate only: the
+ * path is a few character reads and no allocation: the name's last four characters pick a slot of a small table,
+ * and only a class that ends as a target does gets the suffix test. A match is a candidate only: the
  * instrumentation's shape check decides, so a namesake in an unrelated library is left alone.
  */
 final class RelocatedTargets {
 
     /** The agent's own relocated libraries are never a client's copy. */
     private static final String AGENT = "io/tokenagent/";
+    private static final int ENDING = 4;
 
     /** A target, by the path below its root. */
     private static final class Target {
@@ -23,7 +24,7 @@ final class RelocatedTargets {
         final String root;
         final String originalName;
         final String below;
-        final int simpleNameHash;
+        final int ending;
         final Target next; // in the same slot
 
         Target(ClientInstrumentation instrumentation, String root, String originalName, Target next) {
@@ -31,7 +32,7 @@ final class RelocatedTargets {
             this.root = root;
             this.originalName = originalName;
             this.below = originalName.substring(root.length());
-            this.simpleNameHash = simpleNameHash(originalName);
+            this.ending = ending(originalName);
             this.next = next;
         }
     }
@@ -71,7 +72,7 @@ final class RelocatedTargets {
         for (ClientInstrumentation instrumentation : relocatable) {
             String root = instrumentation.relocatableRoot();
             for (String target : instrumentation.targetClasses()) {
-                int slot = simpleNameHash(target) & (size - 1);
+                int slot = ending(target) & (size - 1);
                 slots[slot] = new Target(instrumentation, root, target, slots[slot]);
             }
         }
@@ -79,9 +80,12 @@ final class RelocatedTargets {
 
     /** The relocated target this class is a copy of, or null (the common case, without allocating). */
     Match find(String className) {
-        int hash = simpleNameHash(className);
-        for (Target target = slots[hash & (slots.length - 1)]; target != null; target = target.next) {
-            if (target.simpleNameHash == hash && isRelocatedCopy(className, target)) {
+        if (className.length() < ENDING) {
+            return null;
+        }
+        int ending = ending(className);
+        for (Target target = slots[ending & (slots.length - 1)]; target != null; target = target.next) {
+            if (target.ending == ending && isRelocatedCopy(className, target)) {
                 return new Match(target, className.substring(0, className.length() - target.below.length()));
             }
         }
@@ -95,12 +99,10 @@ final class RelocatedTargets {
                 && !className.startsWith(target.root) && !className.startsWith(AGENT);
     }
 
-    /** {@code String.hashCode} of the part after the last {@code /}. */
-    private static int simpleNameHash(String internalName) {
-        int hash = 0;
-        for (int i = internalName.lastIndexOf('/') + 1; i < internalName.length(); i++) {
-            hash = 31 * hash + internalName.charAt(i);
-        }
-        return hash;
+    /** {@code String.hashCode} of the last {@value #ENDING} characters (every target's name is longer). */
+    private static int ending(String internalName) {
+        int end = internalName.length();
+        return ((internalName.charAt(end - 4) * 31 + internalName.charAt(end - 3)) * 31
+                + internalName.charAt(end - 2)) * 31 + internalName.charAt(end - 1);
     }
 }

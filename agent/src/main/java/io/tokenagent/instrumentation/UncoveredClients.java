@@ -12,7 +12,8 @@ import java.util.WeakHashMap;
  */
 final class UncoveredClients {
 
-    private final Map<ClassLoader, Map<String, Boolean>> byLoader = new WeakHashMap<ClassLoader, Map<String, Boolean>>();
+    private final Map<ClassLoader, Map<String, Boolean>> byLoader =
+            new WeakHashMap<ClassLoader, Map<String, Boolean>>();
     private final Map<String, Boolean> bootLoader = new HashMap<String, Boolean>();
 
     synchronized void instrumented(String family, ClassLoader loader) {
