@@ -19,7 +19,8 @@ public interface ClientInstrumentation {
      * The package the targets, and every client type the rewrite and the hooks name, are under (an internal name
      * ending in {@code /}, e.g. {@code org/apache/http/}), which a shaded copy relocates as a whole: a class whose
      * name ends with a target's path below it is rewritten as a relocated copy (see {@link RelocatedTargets}).
-     * Null for clients that cannot be relocated (the JDK's).
+     * Null for clients that cannot be relocated (the JDK's), or whose hooks name client classes in strings, which
+     * the renaming does not reach.
      */
     String relocatableRoot();
 

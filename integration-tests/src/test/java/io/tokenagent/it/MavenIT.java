@@ -61,6 +61,7 @@ class MavenIT extends AgentTestSupport {
     @ParameterizedTest(name = "Maven {0}")
     @MethodSource("mavens")
     void withoutTheAgentTheSameBuildFails(String version) throws Exception {
+        Quick.skip("Maven starts slowly");
         Run run = resolve(Jdk.all().get(0), version, false);
 
         assertNotEquals(0, run.exitCode, run.output);
