@@ -89,7 +89,7 @@ public final class ClientTransformer implements ClassFileTransformer {
     private byte[] rewrite(ClientInstrumentation instrumentation, String originalName, Relocation relocation,
             boolean distinctive, ClassLoader loader, ProtectionDomain protectionDomain, byte[] classfile) {
         String family = relocation == null ? instrumentation.name()
-                : instrumentation.name() + " relocated to " + relocation.prefix().replace('/', '.');
+                : instrumentation.name() + " relocated to " + relocation.packageName();
         try {
             byte[] rewritten;
             if (relocation == null) {

@@ -42,6 +42,11 @@ final class Relocation {
         return prefix;
     }
 
+    /** The prefix as a Java package name, for logs. */
+    String packageName() {
+        return prefix.substring(0, prefix.length() - 1).replace('/', '.');
+    }
+
     /** Renames the agent's hooks and the client's types to where this copy has them. */
     Remapper toRelocated() {
         return toRelocated;
