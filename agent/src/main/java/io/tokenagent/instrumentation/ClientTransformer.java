@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 
 /**
  * The agent's one {@link ClassFileTransformer}. It sees every class the JVM loads, so its common path is one hash
- * lookup of the class name and, for classes outside the boot loader, one of its simple name for relocated copies
- * ({@link RelocatedTargets}); only the few target classes reach an instrumentation (and load ASM). A client family
- * whose classes load but cannot be rewritten is reported once per loader at {@code warn}.
+ * lookup of the class name and, for classes outside the boot loader, one of its last four characters for
+ * relocated copies ({@link RelocatedTargets}); only the few target classes reach an instrumentation (and load
+ * ASM). A client family whose classes load but cannot be rewritten is reported once per loader at {@code warn}.
  */
 public final class ClientTransformer implements ClassFileTransformer {
 
