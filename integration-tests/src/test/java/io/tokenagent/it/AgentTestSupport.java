@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.requestMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -191,5 +192,24 @@ public abstract class AgentTestSupport {
         assertTrue(line.contains(RESOURCE), line);
         assertEquals(0, api.getAllServeEvents().size(), "the request must not go out");
         return line;
+    }
+
+    /**
+     * Redaction: no secret (a token, an identity header's value, a client secret or assertion), nor any eight
+     * characters in a row of one, is in what the application printed or the agent logged.
+     */
+    static void assertRevealsNone(AgentJvm.Result result, String... secrets) {
+        String output = result.stdout() + result.stderr();
+        for (String secret : secrets) {
+            for (int i = 0; i + 8 <= secret.length(); i++) {
+                assertFalse(output.contains(secret.substring(i, i + 8)), "the output shows part of secret #"
+                        + java.util.Arrays.asList(secrets).indexOf(secret) + ":\n" + result);
+            }
+        }
+    }
+
+    /** A figure of the suite: asserted by the test, and printed for README's "What it survives" table. */
+    static void figure(String name, String value) {
+        System.out.println("FIGURE " + name + ": " + value);
     }
 }

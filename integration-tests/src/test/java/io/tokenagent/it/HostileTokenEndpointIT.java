@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -105,11 +104,7 @@ class HostileTokenEndpointIT extends AgentTestSupport {
         AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api", "log_level=debug")).run("urlconnection", apiUrl("/api/echo"));
 
         assertFailedClosed(result);
-        for (int i = 0; i + 8 <= SECRET.length(); i++) {
-            String part = SECRET.substring(i, i + 8);
-            assertFalse(result.stdout().contains(part), "the application's error quotes the body:\n" + result);
-            assertFalse(result.stderr().contains(part), "the log quotes the body:\n" + result);
-        }
+        assertRevealsNone(result, SECRET);
     }
 
     static Stream<Arguments> expiriesThatAreNotNumbers() {
