@@ -61,6 +61,11 @@ class EndpointFaultsIT extends AgentTestSupport {
         }
     }
 
+    /** One request to {@code api}'s {@code path} through HttpURLConnection, timed, with the token endpoint's rule. */
+    private static AgentJvm.Result requestOnce(Jdk jdk, String extra, String path) throws Exception {
+        return AgentJvm.on(jdk).agentArgs(debugRule(endpoint(), extra)).run("urlconnection", "--timed", apiUrl(path));
+    }
+
     private static List<Long> tokenCallTimes() {
         return tokens.findAll(getRequestedFor(urlPathEqualTo(TOKEN_PATH))).stream()
                 .map(r -> r.getLoggedDate().getTime()).toList();
@@ -82,8 +87,7 @@ class EndpointFaultsIT extends AgentTestSupport {
     void twoServerErrorsThenATokenTheApplicationSeesOnlyTheSuccess(Jdk jdk) throws Exception {
         endpointAnswers(aResponse().withStatus(500).withBody("{\"error\":\"busy\"}"),
                 aResponse().withStatus(500).withBody("{\"error\":\"busy\"}"), okJson(tokenJson(TOKEN, 3600)));
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(debugRule(endpoint(), "retry_timeout_ms=10000"))
-                .run("urlconnection", "--timed", apiUrl("/api/500"));
+        AgentJvm.Result result = requestOnce(jdk, "retry_timeout_ms=10000", "/api/500");
 
         assertGotTheToken(result, "/api/500");
         assertEquals(3, tokenCalls());
@@ -96,8 +100,7 @@ class EndpointFaultsIT extends AgentTestSupport {
     void tooManyRequestsIsRetriedNoSoonerThanRetryAfterSays(Jdk jdk) throws Exception {
         endpointAnswers(aResponse().withStatus(429).withHeader("Retry-After", "2").withBody("{\"error\":\"slow\"}"),
                 okJson(tokenJson(TOKEN, 3600)));
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(debugRule(endpoint(), "retry_timeout_ms=10000"))
-                .run("urlconnection", "--timed", apiUrl("/api/429"));
+        AgentJvm.Result result = requestOnce(jdk, "retry_timeout_ms=10000", "/api/429");
 
         assertGotTheToken(result, "/api/429");
         List<Long> calls = tokenCallTimes();
@@ -114,8 +117,7 @@ class EndpointFaultsIT extends AgentTestSupport {
         // IMDS's 410 says "available within 70 s": a fetch keeps trying past a 1 s retry_timeout_ms
         endpointAnswers(aResponse().withStatus(410).withBody("{\"error\":\"updating\"}"),
                 aResponse().withStatus(410).withBody("{\"error\":\"updating\"}"), okJson(tokenJson(TOKEN, 3600)));
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(debugRule(endpoint(), "retry_timeout_ms=1000"))
-                .run("urlconnection", "--timed", apiUrl("/api/410"));
+        AgentJvm.Result result = requestOnce(jdk, "retry_timeout_ms=1000", "/api/410");
 
         assertGotTheToken(result, "/api/410");
         List<Long> calls = tokenCallTimes();
@@ -148,8 +150,7 @@ class EndpointFaultsIT extends AgentTestSupport {
     @MethodSource("jdks")
     void invalidJsonFailsTheRequestSayingSo(Jdk jdk) throws Exception {
         endpointAnswers(okJson("{\"access_token\":\"" + TOKEN + "\",\"expires_in\":"));
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(debugRule(endpoint(), "retry_timeout_ms=1000"))
-                .run("urlconnection", "--timed", apiUrl("/api/json"));
+        AgentJvm.Result result = requestOnce(jdk, "retry_timeout_ms=1000", "/api/json");
 
         String line = assertFailedClosed(result);
         assertTrue(line.contains("JSON"), line);
@@ -180,8 +181,7 @@ class EndpointFaultsIT extends AgentTestSupport {
     void anHtmlPageFromAProxyFailsTheRequestWithoutQuotingIt(Jdk jdk) throws Exception {
         endpointAnswers(aResponse().withStatus(200).withHeader("Content-Type", "text/html")
                 .withBody("<html><body><h1>Access denied</h1><p>Proxy session " + TOKEN + "</p></body></html>"));
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(debugRule(endpoint(), "retry_timeout_ms=1000"))
-                .run("urlconnection", "--timed", apiUrl("/api/html"));
+        AgentJvm.Result result = requestOnce(jdk, "retry_timeout_ms=1000", "/api/html");
 
         String line = assertFailedClosed(result);
         assertTrue(line.contains("JSON"), line);
