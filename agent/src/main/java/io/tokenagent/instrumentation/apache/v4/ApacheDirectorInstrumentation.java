@@ -43,6 +43,7 @@ public final class ApacheDirectorInstrumentation implements ClientInstrumentatio
         }
         context.defineHook(CLASSIC_HOOK, loader, null);
         context.defineHook(HOOK.replace('/', '.'), loader, null);
+        // The hook takes the method's own two arguments.
         return MethodEntryCall.insert(reader, "rewriteRequestURI", REWRITE_URI, HOOK, "beforeHop", REWRITE_URI,
                 1, 2);
     }
