@@ -25,6 +25,8 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
             + "Lio/netty/channel/ChannelPromise;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttpHook";
+    /** Defined before the hook, which uses it. */
+    static final String TARGET_HOOK = "io.tokenagent.instrumentation.netty.NettyRequestTarget";
     private static final String HOOK_WRITE = "(Lio/netty/handler/codec/http/HttpObjectEncoder;"
             + "Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Lio/netty/channel/ChannelPromise;)Z";
 
@@ -81,6 +83,7 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
                 }
             }
         }.applyTo(reader);
+        context.defineHook(TARGET_HOOK, loader, null);
         context.defineHook(HOOK.replace('/', '.'), loader, null);
         return result;
     }
