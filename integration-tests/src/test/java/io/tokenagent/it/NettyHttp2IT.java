@@ -64,6 +64,11 @@ class NettyHttp2IT extends AgentTestSupport {
         List<String> lines = failed.responses();
         assertEquals(4, lines.size(), failed.toString());
         for (int i : new int[] {0, 2}) {
+            if (version.equals("reactor-netty-1.0.0")) { // README's Limits: it reports the stream's closing
+                assertTrue(lines.get(i).startsWith("ERROR reactor.netty.http.client.PrematureCloseException"),
+                        failed.toString());
+                continue;
+            }
             assertTrue(lines.get(i).startsWith("ERROR ") && lines.get(i).contains("token-agent: no token for ")
                     && lines.get(i).contains("HTTP 400 invalid_request: Identity not found"), failed.toString());
         }

@@ -5,8 +5,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tokenagent.bootstrap.HeaderPolicy;
@@ -74,7 +76,7 @@ public final class NettyHttp2Hook {
         } catch (Throwable t) {
             IOException error = TokenAgentBridge.hookFailed(NAME, matched, t);
             if (error != null) {
-                write.fail(encoder, error); // on_failure=fail: never without its header
+                write.fail(encoder, ctx, error); // on_failure=fail: never without its header
                 return promise;
             }
             return null; // never break a request because of the agent's plumbing
@@ -85,7 +87,7 @@ public final class NettyHttp2Hook {
             try {
                 setHeader(headers, rule, value.join());
             } catch (CompletionException e) {
-                write.fail(encoder, HeldRequest.asIOException(e));
+                write.fail(encoder, ctx, HeldRequest.asIOException(e));
                 return promise;
             }
             return null;
@@ -213,15 +215,19 @@ public final class NettyHttp2Hook {
         }
 
         /**
-         * Fails this write. A stream the client created before its HEADERS (Vert.x does) is closed, so that the
-         * client hears of it and no DATA of it can follow on the wire.
+         * Fails this write. Never through a void promise, whose failure would fail the whole connection. A stream
+         * the client created before its HEADERS (Vert.x does) gets a stream error, which reaches that request
+         * with the cause and closes the stream without a frame (its HEADERS never left).
          */
-        void fail(DefaultHttp2ConnectionEncoder encoder, IOException cause) {
+        void fail(DefaultHttp2ConnectionEncoder encoder, ChannelHandlerContext ctx, IOException cause) {
             ReferenceCountUtil.release(data);
-            promise.tryFailure(cause);
-            Http2Stream stream = encoder.connection().stream(streamId);
-            if (headers != null && stream != null) {
-                stream.close();
+            if (!promise.isVoid()) {
+                promise.tryFailure(cause);
+            }
+            if (headers != null && encoder.connection().stream(streamId) != null
+                    && ctx.handler() instanceof Http2ConnectionHandler) {
+                ((Http2ConnectionHandler) ctx.handler()).onError(ctx, false, Http2Exception.streamError(streamId,
+                        Http2Error.INTERNAL_ERROR, cause, "%s", cause.getMessage()));
             }
         }
     }
@@ -245,7 +251,7 @@ public final class NettyHttp2Hook {
             ctx.channel().attr(HELD).set(null);
             for (Write write : writes) {
                 if (failure != null && write.streamId == streamId) {
-                    write.fail(encoder, failure);
+                    write.fail(encoder, ctx, failure);
                 } else {
                     write.write(encoder, ctx);
                 }
