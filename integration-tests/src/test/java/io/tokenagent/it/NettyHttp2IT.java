@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Netty-based clients speaking HTTP/2 only, over TLS (ALPN, {@code https}) and h2c with prior knowledge
- * ({@code http}), to {@code api}, which records what it received: Reactor Netty 1.0 and 1.3, Vert.x 4 and 5 (their
- * test applications with {@code --h2}), and Spring's WebClient over h2c. AsyncHttpClient speaks HTTP/1.1 only.
+ * ({@code http}), to {@code api}, which records what it received: Reactor Netty 1.0 and 1.3, Vert.x 4 and 5,
+ * AsyncHttpClient 3.0 (their test applications with {@code --h2}), and Spring's WebClient over h2c. AsyncHttpClient
+ * 2.x speaks HTTP/1.1 only.
  */
 class NettyHttp2IT extends AgentTestSupport {
 
@@ -30,7 +31,8 @@ class NettyHttp2IT extends AgentTestSupport {
     Path dir;
 
     static Stream<Arguments> jdkAndVersion() {
-        List<String> versions = List.of("reactor-netty-1.0.0", "reactor-netty-1.3.8", "vertx-4.0.0", "vertx-5.1.6");
+        List<String> versions = List.of("reactor-netty-1.0.0", "reactor-netty-1.3.8", "vertx-4.0.0", "vertx-5.1.6",
+                "ahc-3.0.13");
         return Jdk.all().stream().flatMap(jdk -> (Quick.ON ? Quick.newestPerFamily(versions) : versions).stream()
                 .map(v -> Arguments.of(jdk, v)));
     }
@@ -111,6 +113,7 @@ class NettyHttp2IT extends AgentTestSupport {
                 + "{\"match\":\"" + apiHttpsUrl("/api") + "\",\"resource\":\"" + RESOURCE + "\"},"
                 + "{\"match\":\"" + apiUrl("/api") + "\",\"resource\":\"" + RESOURCE + "\"}]}");
         String app = version.startsWith("vertx") ? "io.tokenagent.it.apps.VertxApp"
+                : version.startsWith("ahc") ? "io.tokenagent.it.apps.AsyncHttpClientApp"
                 : "io.tokenagent.it.apps.ReactorNettyApp";
         return onClient(jdk, version).agentArgs("config=" + rules + ",retry_timeout_ms=3000,on_failure=" + onFailure)
                 .mainClass(app);
