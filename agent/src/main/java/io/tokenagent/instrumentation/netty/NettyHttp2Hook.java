@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Called first in {@code DefaultHttp2ConnectionEncoder}'s HEADERS and DATA writes (see
@@ -95,31 +94,16 @@ public final class NettyHttp2Hook {
         final Held waiting = new Held(encoder, streamId);
         ctx.channel().attr(HELD).set(waiting);
         waiting.writes.add(write);
-        new HeldRequest(NAME) {
+        new HeldOnEventLoop(NAME, ctx.executor()) {
             @Override
-            protected void release(final String header) {
-                ctx.executor().execute(new Runnable() {
-                    @Override
-                    public void run() {
-                        setHeader(headers, rule, header);
-                        waiting.release(ctx, null);
-                    }
-                });
+            protected void releaseOnLoop(String header) {
+                setHeader(headers, rule, header);
+                waiting.release(ctx, null);
             }
 
             @Override
-            protected void fail(final IOException cause) {
-                Runnable fail = new Runnable() {
-                    @Override
-                    public void run() {
-                        waiting.release(ctx, cause);
-                    }
-                };
-                try {
-                    ctx.executor().execute(fail);
-                } catch (RejectedExecutionException terminated) {
-                    fail.run(); // no event loop left to touch the channel: its promises are safe from any thread
-                }
+            protected void failOnLoop(IOException cause) {
+                waiting.release(ctx, cause);
             }
         }.after(value);
         return promise;

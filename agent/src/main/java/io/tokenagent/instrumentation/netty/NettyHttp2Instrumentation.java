@@ -53,7 +53,7 @@ public final class NettyHttp2Instrumentation implements ClientInstrumentation {
         }
         byte[] result = hookFirst(new ClassReader(hookFirst(reader, HEADERS, HEADERS_DESC, "headers")), DATA,
                 DATA_DESC, "data");
-        context.defineHook(NettyHttpInstrumentation.TARGET_HOOK, loader, null);
+        NettyHttpInstrumentation.defineSharedHooks(context, loader);
         context.defineHook(HOOK.replace('/', '.'), loader, null);
         return result;
     }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Called first in {@code HttpObjectEncoder.write} (see {@link NettyHttpInstrumentation}) for every message a Netty
@@ -92,31 +91,16 @@ public final class NettyHttpHook {
         final Held waiting = new Held(encoder);
         ctx.channel().attr(HELD).set(waiting);
         waiting.add(ctx, msg, promise);
-        new HeldRequest(NAME) {
+        new HeldOnEventLoop(NAME, ctx.executor()) {
             @Override
-            protected void release(final String header) {
-                ctx.executor().execute(new Runnable() {
-                    @Override
-                    public void run() {
-                        setHeader(request, rule, header);
-                        waiting.release(ctx);
-                    }
-                });
+            protected void releaseOnLoop(String header) {
+                setHeader(request, rule, header);
+                waiting.release(ctx);
             }
 
             @Override
-            protected void fail(final IOException cause) {
-                Runnable fail = new Runnable() {
-                    @Override
-                    public void run() {
-                        waiting.fail(ctx, cause);
-                    }
-                };
-                try {
-                    ctx.executor().execute(fail);
-                } catch (RejectedExecutionException terminated) {
-                    fail.run(); // no event loop left to touch the channel: its promises are safe from any thread
-                }
+            protected void failOnLoop(IOException cause) {
+                waiting.fail(ctx, cause);
             }
         }.after(value);
         return true;

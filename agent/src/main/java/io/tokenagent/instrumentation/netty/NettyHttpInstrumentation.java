@@ -25,8 +25,6 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
             + "Lio/netty/channel/ChannelPromise;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttpHook";
-    /** Defined before the hook, which uses it. */
-    static final String TARGET_HOOK = "io.tokenagent.instrumentation.netty.NettyRequestTarget";
     private static final String HOOK_WRITE = "(Lio/netty/handler/codec/http/HttpObjectEncoder;"
             + "Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Lio/netty/channel/ChannelPromise;)Z";
 
@@ -83,9 +81,15 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
                 }
             }
         }.applyTo(reader);
-        context.defineHook(TARGET_HOOK, loader, null);
+        defineSharedHooks(context, loader);
         context.defineHook(HOOK.replace('/', '.'), loader, null);
         return result;
+    }
+
+    /** Defines the classes both Netty hooks use, before either hook. */
+    static void defineSharedHooks(InstrumentationContext context, ClassLoader loader) throws Exception {
+        context.defineHook("io.tokenagent.instrumentation.netty.NettyRequestTarget", loader, null);
+        context.defineHook("io.tokenagent.instrumentation.netty.HeldOnEventLoop", loader, null);
     }
 
     /** {@code if (NettyHttpHook.write(this, ctx, msg, promise)) return;} at the start of a method. */
