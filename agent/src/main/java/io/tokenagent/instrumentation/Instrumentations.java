@@ -8,6 +8,7 @@ import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
 import io.tokenagent.instrumentation.commons.CommonsHttpClientInstrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
 import io.tokenagent.instrumentation.jetty.JettyInstrumentation;
+import io.tokenagent.instrumentation.netty.NettyHttp2Instrumentation;
 import io.tokenagent.instrumentation.netty.NettyHttpInstrumentation;
 import io.tokenagent.instrumentation.okhttp.OkHttpInstrumentation;
 import io.tokenagent.instrumentation.urlconnection.UrlConnectionInstrumentation;
@@ -34,6 +35,7 @@ public final class Instrumentations {
                 new ApacheAsync5Instrumentation(),
                 new OkHttpInstrumentation(),
                 new NettyHttpInstrumentation(),
+                new NettyHttp2Instrumentation(),
                 new JettyInstrumentation(),
                 new CommonsHttpClientInstrumentation());
     }

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tokenagent.bootstrap.HeaderPolicy;
@@ -16,14 +15,10 @@ import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Called first in {@code HttpObjectEncoder.write} (see {@link NettyHttpInstrumentation}) for every message a Netty
@@ -62,11 +57,11 @@ public final class NettyHttpHook {
         }
         final HttpRequest request = (HttpRequest) msg;
         HeaderRule matched = null;
-        Target target;
+        NettyRequestTarget target;
         try {
             Headers headers = new Headers(request.headers());
             HeaderPolicy.removeInjected(headers);
-            target = Target.of(ctx, request);
+            target = NettyRequestTarget.of(ctx, request.uri(), request.headers().get("Host"));
             matched = target == null ? null
                     : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
             if (!HeaderPolicy.applies(matched, headers)) {
@@ -96,31 +91,16 @@ public final class NettyHttpHook {
         final Held waiting = new Held(encoder);
         ctx.channel().attr(HELD).set(waiting);
         waiting.add(ctx, msg, promise);
-        new HeldRequest(NAME) {
+        new HeldOnEventLoop(NAME, ctx.executor()) {
             @Override
-            protected void release(final String header) {
-                ctx.executor().execute(new Runnable() {
-                    @Override
-                    public void run() {
-                        setHeader(request, rule, header);
-                        waiting.release(ctx);
-                    }
-                });
+            protected void releaseOnLoop(String header) {
+                setHeader(request, rule, header);
+                waiting.release(ctx);
             }
 
             @Override
-            protected void fail(final IOException cause) {
-                Runnable fail = new Runnable() {
-                    @Override
-                    public void run() {
-                        waiting.fail(ctx, cause);
-                    }
-                };
-                try {
-                    ctx.executor().execute(fail);
-                } catch (RejectedExecutionException terminated) {
-                    fail.run(); // no event loop left to touch the channel: its promises are safe from any thread
-                }
+            protected void failOnLoop(IOException cause) {
+                waiting.fail(ctx, cause);
             }
         }.after(value);
         return true;
@@ -218,62 +198,6 @@ public final class NettyHttpHook {
             // Not every client watches the write's outcome (Reactor Netty 1.2+ under WebClient waits for the
             // response); all of them fail the exchange on a channel's exception.
             ctx.fireExceptionCaught(failure);
-        }
-    }
-
-    /** Where a request goes: from its absolute URI (through a proxy), else its Host header and the channel. */
-    private static final class Target {
-        final String scheme;
-        final String host;
-        final int port;
-        final String path;
-
-        private Target(String scheme, String host, int port, String path) {
-            this.scheme = scheme;
-            this.host = host;
-            this.port = port;
-            this.path = path;
-        }
-
-        static Target of(ChannelHandlerContext ctx, HttpRequest request) {
-            String uri = request.uri();
-            if (!uri.startsWith("/")) {
-                if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
-                    URI absolute = URI.create(uri);
-                    return new Target(absolute.getScheme(), absolute.getHost(), absolute.getPort(),
-                            absolute.getRawPath());
-                }
-                return null; // "*" or a CONNECT's authority: no URL to match
-            }
-            int end = uri.length();
-            for (int i = 0; i < uri.length(); i++) {
-                char c = uri.charAt(i);
-                if (c == '?' || c == '#') {
-                    end = i;
-                    break;
-                }
-            }
-            String scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
-            String authority = request.headers().get("Host");
-            String host;
-            int port = -1;
-            if (authority != null && !authority.isEmpty()) {
-                int colon = authority.lastIndexOf(':');
-                if (colon > authority.lastIndexOf(']')) {
-                    host = authority.substring(0, colon);
-                    port = Integer.parseInt(authority.substring(colon + 1));
-                } else {
-                    host = authority;
-                }
-            } else {
-                SocketAddress remote = ctx.channel().remoteAddress();
-                if (!(remote instanceof InetSocketAddress)) {
-                    return null;
-                }
-                host = ((InetSocketAddress) remote).getHostString();
-                port = ((InetSocketAddress) remote).getPort();
-            }
-            return new Target(scheme, host, port, uri.substring(0, end));
         }
     }
 }

@@ -86,8 +86,15 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
                 }
             }
         }.applyTo(reader);
+        defineSharedHooks(context, loader);
         context.defineHook(HOOK.replace('/', '.'), loader, null);
         return result;
+    }
+
+    /** Defines the classes both Netty hooks use, before either hook. */
+    static void defineSharedHooks(InstrumentationContext context, ClassLoader loader) throws Exception {
+        context.defineHook("io.tokenagent.instrumentation.netty.NettyRequestTarget", loader, null);
+        context.defineHook("io.tokenagent.instrumentation.netty.HeldOnEventLoop", loader, null);
     }
 
     /** {@code if (NettyHttpHook.write(this, ctx, msg, promise)) return;} at the start of a method. */

@@ -15,7 +15,8 @@ import org.asynchttpclient.Response;
  * An application using AsyncHttpClient (compiled against 2.1, run against each tested version) with one I/O
  * thread, that knows nothing of tokens. Options before the URLs: {@code --header Name:Value}, {@code --threads N}
  * (that many of each request at once), {@code --handler} (results through an {@code AsyncCompletionHandler}
- * rather than the returned future), {@code --system-proxy} (the JVM's {@code http.proxyHost} settings are used).
+ * rather than the returned future), {@code --system-proxy} (the JVM's {@code http.proxyHost} settings are used),
+ * {@code --h2} (3.0: HTTP/2 through ALPN for {@code https}, h2c for {@code http}, trusting any certificate).
  * With {@code --from-event-loop URL}, that URL is requested first, and the others
  * are sent from its completion handler, on the client's I/O thread, all at once; each result then also says, as
  * {@code DONE <url>}, the order they completed in. Prints {@code STATUS <code> <body>} or
@@ -25,16 +26,20 @@ public final class AsyncHttpClientApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        AppSupport options = AppSupport.parse(args, Set.of("--handler", "--system-proxy"),
+        AppSupport options = AppSupport.parse(args, Set.of("--handler", "--system-proxy", "--h2"),
                 Set.of("--from-event-loop"));
         List<String> headers = options.headers;
         List<String> urls = options.urls;
         int threads = options.threads;
         boolean handler = options.has("--handler");
         String first = options.value("--from-event-loop");
-        try (AsyncHttpClient client = Dsl.asyncHttpClient(withoutShutdownQuietPeriod(
+        DefaultAsyncHttpClientConfig.Builder config = withoutShutdownQuietPeriod(
                 Dsl.config().setFollowRedirect(true).setIoThreadsCount(1)
-                        .setUseProxyProperties(options.has("--system-proxy"))))) {
+                        .setUseProxyProperties(options.has("--system-proxy")));
+        if (options.has("--h2")) {
+            http2Only(config);
+        }
+        try (AsyncHttpClient client = Dsl.asyncHttpClient(config)) {
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 for (String url : urls) {
@@ -115,6 +120,15 @@ public final class AsyncHttpClientApp {
      * Netty's 2 s of quiet before the client's event loop stops, which every test would wait out at close, off:
      * an int of milliseconds before 3.0, a Duration since (called by name, compiled against 2.1).
      */
+    /** AsyncHttpClient 3.0's HTTP/2 options, called by name (the application is compiled against 2.1). */
+    private static void http2Only(DefaultAsyncHttpClientConfig.Builder config) throws ReflectiveOperationException {
+        config.setUseInsecureTrustManager(true);
+        for (String option : new String[] {"setHttp2Enabled", "setHttp2CleartextEnabled",
+                "setDisableHttpsEndpointIdentificationAlgorithm"}) {
+            config.getClass().getMethod(option, boolean.class).invoke(config, true);
+        }
+    }
+
     private static DefaultAsyncHttpClientConfig.Builder withoutShutdownQuietPeriod(
             DefaultAsyncHttpClientConfig.Builder config) throws ReflectiveOperationException {
         try {

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An application using Vert.x's HttpClient, or its WebClient with {@code --webclient} (compiled against 4.0, run
  * against 4.x and 5.x: only the API both have). Options before the URLs: {@code --header Name:Value},
- * {@code --threads N} (that many of each request at once). With {@code --from-event-loop} the requests are sent
+ * {@code --threads N} (that many of each request at once), {@code --h2} (HTTP/2 only: h2c with prior knowledge
+ * for {@code http}, h2 through ALPN for {@code https}, trusting any certificate). With {@code --from-event-loop} the requests are sent
  * from an event-loop context that also runs a 100 ms periodic timer; each result then also says, as
  * {@code DONE <url> after <n> ticks}, the order they completed in. Prints {@code STATUS <code> <body>} or
  * {@code ERROR <exception class>: <message> <- <cause's message>...}.
@@ -26,16 +28,21 @@ public final class VertxApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        AppSupport options = AppSupport.parse(args, Set.of("--from-event-loop", "--webclient"), Set.of());
+        AppSupport options = AppSupport.parse(args, Set.of("--from-event-loop", "--webclient", "--h2"), Set.of());
         List<String> headers = options.headers;
         List<String> urls = options.urls;
         int threads = options.threads;
         boolean fromEventLoop = options.has("--from-event-loop");
         boolean webClient = options.has("--webclient");
         Vertx vertx = Vertx.vertx();
+        HttpClientOptions clientOptions = new HttpClientOptions();
+        if (options.has("--h2")) {
+            clientOptions.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(true)
+                    .setTrustAll(true).setVerifyHost(false);
+        }
         // Vert.x 5 returns a subtype here: called by name so one compiled application runs on both.
         HttpClient client = (HttpClient) Vertx.class.getMethod("createHttpClient", HttpClientOptions.class)
-                .invoke(vertx, new HttpClientOptions());
+                .invoke(vertx, clientOptions);
         WebClient web = WebClient.create(vertx);
         boolean viaWebClient = webClient;
         List<CompletableFuture<String>> results = new ArrayList<>();
