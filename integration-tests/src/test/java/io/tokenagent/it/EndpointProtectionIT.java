@@ -49,7 +49,7 @@ class EndpointProtectionIT {
     private static final String TOKEN_PATH = "/metadata/identity/oauth2/token";
     private static final Pattern RESOURCE = Pattern.compile("resource=([^&]*)");
     private static final Pattern TOKEN = Pattern.compile("Bearer tok-(r[0-9]+)-([0-9]+)");
-    private static final int SOAK_DEFAULT_SECONDS = 30;
+    private static final int SOAK_DEFAULT_SECONDS = 20;
 
     private static HttpServer tokens;
     private static HttpServer api;
@@ -205,14 +205,14 @@ class EndpointProtectionIT {
     }
 
     /**
-     * Tokens living 6 s (refreshed about every 3 s) under constant load for {@code soak.seconds}: the resource
+     * Tokens living 5 s (refreshed about every 2.5 s) under constant load for {@code soak.seconds}: the resource
      * server checks each token against the expiry it was issued with, and sees not one expired.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void shortLivedTokensUnderLoadAreNeverSentExpired(Jdk jdk) throws Exception {
         jdk.assumeAvailable();
-        lifetimeSeconds = 6;
+        lifetimeSeconds = 5;
         int seconds = Integer.getInteger("soak.seconds", SOAK_DEFAULT_SECONDS);
         LoadLine load = run(jdk, config(2, ""), 8, 0, seconds, 0, urls(2));
 
@@ -222,7 +222,7 @@ class EndpointProtectionIT {
         int cycles = callStarts.size() / 2;
         assertTrue(cycles >= 5, "refresh cycles: " + cycles);
         figure("soak " + jdk + " " + seconds + " s requests", load.requests);
-        figure("soak " + jdk + " refresh cycles per resource (6 s tokens)", cycles);
+        figure("soak " + jdk + " refresh cycles per resource (5 s tokens)", cycles);
         figure("soak " + jdk + " expired tokens sent", withExpiredToken.get());
     }
 
