@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -290,7 +289,7 @@ public final class ConfigLoader {
         for (int i = 0; i < prefix.length(); i++) {
             char c = prefix.charAt(i);
             if (c < ' ' || c >= 0x7f) {
-                throw new ConfigException(keys.get("prefix").where, "has character U+" + hex4(c)
+                throw new ConfigException(keys.get("prefix").where, "has character U+" + ConfigException.hex4(c)
                         + ": only visible ASCII characters and spaces are allowed");
             }
         }
@@ -377,14 +376,9 @@ public final class ConfigLoader {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                throw new ConfigException(s.where, "has white space or a control character (U+" + hex4(c) + ")");
+                throw new ConfigException(s.where, "has white space or a control character (U+" + ConfigException.hex4(c) + ")");
             }
         }
-    }
-
-    private static String hex4(char c) {
-        String hex = Integer.toHexString(c).toUpperCase(Locale.ROOT);
-        return "0000".substring(hex.length()) + hex;
     }
 
     private SourceKind ruleSource(Setting s) throws ConfigException {

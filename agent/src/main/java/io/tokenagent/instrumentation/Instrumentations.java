@@ -2,8 +2,10 @@ package io.tokenagent.instrumentation;
 
 import io.tokenagent.instrumentation.apache.v4.ApacheAsync4Instrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
+import io.tokenagent.instrumentation.apache.v4.ApacheDirectorInstrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheAsync5Instrumentation;
 import io.tokenagent.instrumentation.apache.v5.ApacheClassic5Instrumentation;
+import io.tokenagent.instrumentation.commons.CommonsHttpClientInstrumentation;
 import io.tokenagent.instrumentation.httpclient.JdkHttpClientInstrumentation;
 import io.tokenagent.instrumentation.jetty.JettyInstrumentation;
 import io.tokenagent.instrumentation.netty.NettyHttpInstrumentation;
@@ -26,11 +28,13 @@ public final class Instrumentations {
                 new UrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
                 new ApacheClassicInstrumentation(),
+                new ApacheDirectorInstrumentation(),
                 new ApacheAsync4Instrumentation(),
                 new ApacheClassic5Instrumentation(),
                 new ApacheAsync5Instrumentation(),
                 new OkHttpInstrumentation(),
                 new NettyHttpInstrumentation(),
-                new JettyInstrumentation());
+                new JettyInstrumentation(),
+                new CommonsHttpClientInstrumentation());
     }
 }

@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.requestMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -191,5 +192,26 @@ public abstract class AgentTestSupport {
         assertTrue(line.contains(RESOURCE), line);
         assertEquals(0, api.getAllServeEvents().size(), "the request must not go out");
         return line;
+    }
+
+    /**
+     * Redaction: no secret (a token, an identity header's value, a client secret or assertion, a key), nor any eight
+     * characters in a row of one (the whole of a shorter one), is in what the application printed or the agent
+     * logged.
+     */
+    static void assertNoSecret(AgentJvm.Result result, String... secrets) {
+        String output = result.stdout() + result.stderr();
+        for (int s = 0; s < secrets.length; s++) {
+            int window = Math.min(8, secrets[s].length());
+            for (int i = 0; i + window <= secrets[s].length(); i++) {
+                assertFalse(output.contains(secrets[s].substring(i, i + window)), "the output shows part of secret #"
+                        + s + ":\n" + result);
+            }
+        }
+    }
+
+    /** A figure of the suite: asserted by the test, and printed for README's "What it survives" table. */
+    static void figure(String name, String value) {
+        System.out.println("FIGURE " + name + ": " + value);
     }
 }

@@ -112,14 +112,6 @@ class EntraSourcesIT extends AgentTestSupport {
                 + authority() + TENANT + "/oauth2/v2.0/token (chosen by " + variables + ")")), result.toString());
     }
 
-    private static void assertNoSecret(AgentJvm.Result result, String secret) {
-        for (int i = 0; i + 8 <= secret.length(); i++) {
-            String part = secret.substring(i, i + 8);
-            assertFalse(result.stdout().contains(part), "stdout quotes a secret:\n" + result);
-            assertFalse(result.stderr().contains(part), "stderr quotes a secret:\n" + result);
-        }
-    }
-
     // --- client secret
 
     @ParameterizedTest(name = "{0}")

@@ -75,17 +75,6 @@ class ManagedIdentitySourcesIT extends AgentTestSupport {
         return lines.get(0);
     }
 
-    /** None of the secrets, nor any 8 characters of them, in what the application and the agent printed. */
-    static void assertNoSecret(AgentJvm.Result result, String... secrets) {
-        for (String secret : secrets) {
-            for (int i = 0; i + 8 <= secret.length(); i++) {
-                String part = secret.substring(i, i + 8);
-                assertFalse(result.stdout().contains(part), "stdout shows a secret (" + part + "):\n" + result);
-                assertFalse(result.stderr().contains(part), "stderr shows a secret (" + part + "):\n" + result);
-            }
-        }
-    }
-
     static List<LoggedRequest> tokenRequests() {
         return tokens.findAll(getRequestedFor(urlPathEqualTo(MSI_PATH)));
     }

@@ -48,7 +48,7 @@ class TokenLifetimeIT extends AgentTestSupport {
         tokens.stubFor(get(urlPathEqualTo(TOKEN_PATH)).inScenario("expired").whenScenarioStateIs("down")
                 .willReturn(aResponse().withStatus(500).withBody("{\"error\":\"down\"}")));
         // One request every 2 s over ~10 s of a 6 s token (its lifetime counts from when the stub was made).
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api")).timeoutSeconds(90).run("urlconnection",
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api", "log_level=debug")).timeoutSeconds(90).run("urlconnection",
                 "--repeat", "6", "--interval", "2000", apiUrl("/api/expiring"));
 
         List<String> responses = result.responses();
@@ -61,5 +61,8 @@ class TokenLifetimeIT extends AgentTestSupport {
         assertTrue(received(api, "/api/expiring", "Authorization").stream().allMatch("Bearer token-six"::equals));
         assertTrue(responses.stream().dropWhile(l -> l.startsWith("STATUS 200")).allMatch(l -> l.startsWith("ERROR")),
                 "once expired, never sent again: " + responses);
+        assertNoSecret(result, "token-six");
+        figure("down after the first token (a 6 s token)", sent + " of 6 requests carried by the token while it "
+                + "was valid, 0 expired tokens sent, the rest fail closed");
     }
 }

@@ -15,7 +15,8 @@ import org.asynchttpclient.Response;
  * An application using AsyncHttpClient (compiled against 2.1, run against each tested version) with one I/O
  * thread, that knows nothing of tokens. Options before the URLs: {@code --header Name:Value}, {@code --threads N}
  * (that many of each request at once), {@code --handler} (results through an {@code AsyncCompletionHandler}
- * rather than the returned future). With {@code --from-event-loop URL}, that URL is requested first, and the others
+ * rather than the returned future), {@code --system-proxy} (the JVM's {@code http.proxyHost} settings are used).
+ * With {@code --from-event-loop URL}, that URL is requested first, and the others
  * are sent from its completion handler, on the client's I/O thread, all at once; each result then also says, as
  * {@code DONE <url>}, the order they completed in. Prints {@code STATUS <code> <body>} or
  * {@code ERROR <exception class>: <message> <- <cause's message>...}.
@@ -24,14 +25,16 @@ public final class AsyncHttpClientApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        AppSupport options = AppSupport.parse(args, Set.of("--handler"), Set.of("--from-event-loop"));
+        AppSupport options = AppSupport.parse(args, Set.of("--handler", "--system-proxy"),
+                Set.of("--from-event-loop"));
         List<String> headers = options.headers;
         List<String> urls = options.urls;
         int threads = options.threads;
         boolean handler = options.has("--handler");
         String first = options.value("--from-event-loop");
         try (AsyncHttpClient client = Dsl.asyncHttpClient(withoutShutdownQuietPeriod(
-                Dsl.config().setFollowRedirect(true).setIoThreadsCount(1)))) {
+                Dsl.config().setFollowRedirect(true).setIoThreadsCount(1)
+                        .setUseProxyProperties(options.has("--system-proxy"))))) {
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 for (String url : urls) {
@@ -74,7 +77,12 @@ public final class AsyncHttpClientApp {
 
     private static CompletableFuture<String> send(AsyncHttpClient client, String url, List<String> headers,
             boolean viaHandler) {
-        BoundRequestBuilder request = client.prepareGet(url);
+        BoundRequestBuilder request;
+        try {
+            request = client.prepareGet(url);
+        } catch (RuntimeException e) { // a URL the client cannot parse
+            return CompletableFuture.completedFuture(error(e));
+        }
         for (String header : headers) {
             int colon = header.indexOf(':');
             request.setHeader(header.substring(0, colon), header.substring(colon + 1));

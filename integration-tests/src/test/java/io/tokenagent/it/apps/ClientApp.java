@@ -39,7 +39,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@code --same-request} (the HTTP client builds one {@code HttpRequest} per URL and sends that same object every
  * time, then prints {@code APP-HEADERS <headers the application's request object holds>}), {@code --wait MS}
  * (sleep before the first request), {@code --shutdown-executor-after MS} (the HTTP client runs on an executor of the
- * application's, shut down that long after start).
+ * application's, shut down that long after start), {@code --timed} (after each result, {@code TOOK <ms> ms}: how long the
+ * application waited for it).
  */
 public final class ClientApp {
 
@@ -51,6 +52,7 @@ public final class ClientApp {
     private static String body;
     private static boolean insecure;
     private static boolean sameRequest;
+    private static boolean timed;
     private static HttpClient httpClient;
     private static SSLContext trustAll;
 
@@ -76,6 +78,7 @@ public final class ClientApp {
                 case "--insecure" -> insecure = true;
                 case "--system-proxy" -> systemProxy = true;
                 case "--same-request" -> sameRequest = true;
+                case "--timed" -> timed = true;
                 case "--wait" -> wait = Long.parseLong(args[++i]);
                 case "--direct-executor" -> directExecutor = true;
                 case "--shutdown-executor-after" -> shutdownExecutorAfter = Long.parseLong(args[++i]);
@@ -148,11 +151,14 @@ public final class ClientApp {
     }
 
     private static String send(String url) {
+        long started = System.nanoTime();
+        String lines;
         try {
-            return client.equals("urlconnection") ? urlConnection(url) : httpClient(url);
+            lines = client.equals("urlconnection") ? urlConnection(url) : httpClient(url);
         } catch (Throwable e) {
-            return error(e);
+            lines = error(e);
         }
+        return timed ? lines + "\nTOOK " + (System.nanoTime() - started) / 1_000_000 + " ms" : lines;
     }
 
     private static String error(Throwable e) {
