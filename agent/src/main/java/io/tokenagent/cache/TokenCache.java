@@ -33,10 +33,10 @@ import org.slf4j.Logger;
  *   <li>Fetches run on the agent's own threads (so the HTTP call is never intercepted, and a caller that gives up
  *       waiting abandons nothing half-done). Callers join the one fetch in flight for their key.</li>
  *   <li>A failed refresh leaves the current token in service until it is about to expire; the refresh is retried
- *       with backoff, never sooner than the endpoint asked. A key whose endpoint answered 429 or 5xx (or could not
- *       be reached) is held by the {@link EndpointGate} until {@code Retry-After} or the backoff has passed: its
- *       requests meanwhile get the valid token there is or, with none, the failure at once, so that a stream of
- *       requests neither starts a stream of fetches nor piles up waiting.</li>
+ *       with backoff, never sooner than the endpoint asked. A failed fetch holds its key until {@code Retry-After}
+ *       or the backoff has passed, and so does a fetch in flight while it waits to try again (it tells the
+ *       {@link EndpointGate}): requests meanwhile get the valid token there is or, with none, the failure at once,
+ *       so that a stream of requests neither starts a stream of fetches nor piles up waiting.</li>
  *   <li>No thread starts before the first token is asked for.</li>
  * </ul>
  */
@@ -281,6 +281,9 @@ public final class TokenCache {
         private int refreshFailures;
         /** Failed fetches in a row with no valid token, for the backoff of the hold. */
         private int failures;
+        /** No new fetch before this, after the failure that set it (null when the key is not held). */
+        private TokenException heldBy;
+        private long heldUntil;
         final KeyStats stats = new KeyStats();
         private boolean announced;
 
@@ -294,18 +297,22 @@ public final class TokenCache {
             if (current != null && isValid(current, now)) {
                 return CompletableFuture.completedFuture(current);
             }
-            // Checked before joining the fetch in flight too: one waiting out a Retry-After takes no new waiters.
-            EndpointGate.Hold hold = gate.held(key, now);
-            if (hold != null) {
-                CompletableFuture<AccessToken> failed = new CompletableFuture<AccessToken>();
-                failed.completeExceptionally(new TokenException("no new attempt for " + Durations.seconds(
-                        hold.untilMillis - now) + ": " + hold.why.getMessage(), hold.why.isRetryable(), hold.why));
-                return failed;
-            }
             if (inflight != null) {
-                return inflight;
+                // A fetch waiting out a Retry-After (or its backoff) takes no new waiters.
+                EndpointGate.Hold hold = gate.held(key, now);
+                return hold == null ? inflight : held(hold.untilMillis - now, hold.why);
+            }
+            if (heldBy != null && now < heldUntil) {
+                return held(heldUntil - now, heldBy);
             }
             return startFetch();
+        }
+
+        private CompletableFuture<AccessToken> held(long millisLeft, TokenException why) {
+            CompletableFuture<AccessToken> failed = new CompletableFuture<AccessToken>();
+            failed.completeExceptionally(new TokenException("no new attempt for " + Durations.seconds(millisLeft) + ": "
+                    + why.getMessage(), why.isRetryable(), why));
+            return failed;
         }
 
         boolean holds(String tokenValue) {
@@ -351,6 +358,7 @@ public final class TokenCache {
                 inflight = null;
                 refreshFailures = 0;
                 failures = 0;
+                heldBy = null;
             }
             // Waiting requests go first; the log line (its fingerprint is a SHA-256) and the timer come after.
             fetch.complete(token);
@@ -379,7 +387,8 @@ public final class TokenCache {
                 long hold = stillValid != null ? error.retryAfterMillis()
                         : Math.max(error.retryAfterMillis(), MIN_FAILURE_HOLD_MILLIS << Math.min(failures - 1, 4));
                 if (hold > 0) {
-                    gate.hold(key, now + hold, error);
+                    heldBy = error;
+                    heldUntil = now + hold;
                 }
                 inflight = null;
             }

@@ -10,9 +10,9 @@ import java.util.function.LongSupplier;
  * What the whole process may ask of token endpoints. Managed-identity endpoints allow about 20 requests a second
  * and 5 at once per host, for all processes: every attempt of every source and key takes one of
  * {@value #MAX_IN_FLIGHT} permits and one of {@value #STARTS_PER_SECOND} starts a second, and gives the permit back
- * however it ends. After an endpoint answers 429 or 5xx (or
- * cannot be reached) the key is held: no new attempt for it before {@code Retry-After} or the backoff has passed,
- * and the cache answers its requests meanwhile at once rather than let them queue.
+ * however it ends. While a fetch waits to try again after a 429, a 5xx or another failure worth retrying, it holds
+ * its key here until {@code Retry-After} or the backoff has passed, and the cache, seeing its fetch in flight held,
+ * answers the key's requests meanwhile at once rather than let them queue.
  */
 public class EndpointGate {
 
@@ -73,7 +73,7 @@ public class EndpointGate {
         return inFlight.availablePermits();
     }
 
-    /** No new attempt for the key before {@code untilMillis}; requests meanwhile are told why. */
+    /** The key's fetch in flight makes no new attempt before {@code untilMillis}; requests meanwhile learn why. */
     public void hold(TokenRequest key, long untilMillis, TokenException why) {
         holds.put(key, new Hold(untilMillis, why));
     }
