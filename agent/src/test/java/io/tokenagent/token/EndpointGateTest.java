@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class EndpointGateTest {
 
-    private static final TokenRequest KEY = TokenRequest.forResource("https://vault.azure.net", Identity.SYSTEM_ASSIGNED,
-            null);
+    private static final TokenRequest KEY =
+            TokenRequest.forResource("https://vault.azure.net", Identity.SYSTEM_ASSIGNED, null);
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final AtomicLong millis = new AtomicLong(1_800_000_000_000L);

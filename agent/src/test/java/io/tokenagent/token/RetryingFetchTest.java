@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryingFetchTest {
 
-    private static final TokenRequest KEY = TokenRequest.forResource("https://vault.azure.net", Identity.SYSTEM_ASSIGNED,
-            null);
+    private static final TokenRequest KEY =
+            TokenRequest.forResource("https://vault.azure.net", Identity.SYSTEM_ASSIGNED, null);
 
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private final AtomicLong nanos = new AtomicLong();
