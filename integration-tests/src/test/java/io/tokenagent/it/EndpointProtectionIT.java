@@ -137,7 +137,7 @@ class EndpointProtectionIT {
 
         assertEquals(64L * perThread, load.requests, load.line);
         assertEquals(0, load.failed, load.line);
-        assertEquals(64L * perThread, withValidToken.get(), "each request reached the server with its resource's token");
+        assertEquals(64L * perThread, withValidToken.get(), "each request came with its resource's token");
         assertEquals(0, withoutToken.get() + withWrongToken.get() + withExpiredToken.get());
         assertEquals(10, callStarts.size(), "one fetch per resource: " + callResources);
         figure("load " + jdk + " requests/s (64 threads x " + perThread + ", 10 resources)",
