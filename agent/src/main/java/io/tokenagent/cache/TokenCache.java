@@ -3,6 +3,7 @@ package io.tokenagent.cache;
 import io.tokenagent.logging.Durations;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
+import io.tokenagent.token.EndpointGate;
 import io.tokenagent.token.SystemClock;
 import io.tokenagent.token.TokenException;
 import io.tokenagent.config.TokenRequest;
@@ -32,8 +33,10 @@ import org.slf4j.Logger;
  *   <li>Fetches run on the agent's own threads (so the HTTP call is never intercepted, and a caller that gives up
  *       waiting abandons nothing half-done). Callers join the one fetch in flight for their key.</li>
  *   <li>A failed refresh leaves the current token in service until it is about to expire; the refresh is retried
- *       with backoff. A failed fetch with no valid token fails fast for {@value #FAILURE_HOLD_MILLIS} ms, so that
- *       a stream of requests does not start a stream of retrying fetches.</li>
+ *       with backoff, never sooner than the endpoint asked. A failed fetch holds its key until {@code Retry-After}
+ *       or the backoff has passed, and so does a fetch in flight while it waits to try again (it tells the
+ *       {@link EndpointGate}): requests meanwhile get the valid token there is or, with none, the failure at once,
+ *       so that a stream of requests neither starts a stream of fetches nor piles up waiting.</li>
  *   <li>No thread starts before the first token is asked for.</li>
  * </ul>
  */
@@ -41,7 +44,8 @@ public final class TokenCache {
 
     private static final Logger log = Logs.get(TokenCache.class);
 
-    static final long FAILURE_HOLD_MILLIS = 5000;
+    /** The shortest hold after a failed fetch: a stream of requests must not become a stream of fetches. */
+    static final long MIN_FAILURE_HOLD_MILLIS = 1000;
     static final long MAX_MARGIN_MILLIS = 10000;
     private static final long LONG_LIVED_MILLIS = TimeUnit.HOURS.toMillis(2);
     private static final long REFRESH_BEFORE_EXPIRY_MILLIS = TimeUnit.MINUTES.toMillis(5);
@@ -53,6 +57,7 @@ public final class TokenCache {
     private final TokenSource source;
     private final LongSupplier clock;
     private final long maxWaitMillis;
+    private final EndpointGate gate;
     private final ConcurrentHashMap<TokenRequest, Entry> entries = new ConcurrentHashMap<TokenRequest, Entry>();
     private final ThreadFactory threads;
     private Executor fetchExecutor;
@@ -76,8 +81,9 @@ public final class TokenCache {
      * @param threads makes the fetch and timer threads (the agent's own, so their calls are never intercepted)
      */
     TokenCache(TokenSource source, LongSupplier clock, ThreadFactory threads, Executor fetchExecutor,
-            ScheduledExecutorService scheduler, long maxWaitMillis) {
+            ScheduledExecutorService scheduler, long maxWaitMillis, EndpointGate gate) {
         this.source = source;
+        this.gate = gate;
         this.clock = clock;
         this.threads = threads;
         this.fetchExecutor = fetchExecutor;
@@ -90,7 +96,8 @@ public final class TokenCache {
      *     one call's timeouts) plus a margin, so that this is a safety net, never the usual way a fetch ends
      */
     public static TokenCache create(TokenSource source, long maxWaitMillis, ThreadFactory threads) {
-        return new TokenCache(source, SystemClock.INSTANCE, threads, null, null, maxWaitMillis);
+        return new TokenCache(source, SystemClock.INSTANCE, threads, null, null, maxWaitMillis,
+                EndpointGate.PROCESS);
     }
 
     /**
@@ -271,9 +278,12 @@ public final class TokenCache {
         volatile AccessToken current;
         private volatile AccessToken previous;
         private CompletableFuture<AccessToken> inflight;
-        private TokenException lastFailure;
-        private long lastFailureAt;
         private int refreshFailures;
+        /** Failed fetches in a row with no valid token, for the backoff of the hold. */
+        private int failures;
+        /** No new fetch before this, after the failure that set it (null when the key is not held). */
+        private TokenException heldBy;
+        private long heldUntil;
         final KeyStats stats = new KeyStats();
         private boolean announced;
 
@@ -288,15 +298,21 @@ public final class TokenCache {
                 return CompletableFuture.completedFuture(current);
             }
             if (inflight != null) {
-                return inflight;
+                // A fetch waiting out a Retry-After (or its backoff) takes no new waiters.
+                EndpointGate.Hold hold = gate.held(key, now);
+                return hold == null ? inflight : held(hold.untilMillis - now, hold.why);
             }
-            if (lastFailure != null && now - lastFailureAt < FAILURE_HOLD_MILLIS) {
-                CompletableFuture<AccessToken> failed = new CompletableFuture<AccessToken>();
-                failed.completeExceptionally(new TokenException("last attempt failed " + Durations.seconds(now - lastFailureAt)
-                        + " ago: " + lastFailure.getMessage(), lastFailure.isRetryable(), lastFailure));
-                return failed;
+            if (heldBy != null && now < heldUntil) {
+                return held(heldUntil - now, heldBy);
             }
             return startFetch();
+        }
+
+        private CompletableFuture<AccessToken> held(long millisLeft, TokenException why) {
+            CompletableFuture<AccessToken> failed = new CompletableFuture<AccessToken>();
+            failed.completeExceptionally(new TokenException("no new attempt for " + Durations.seconds(millisLeft) + ": "
+                    + why.getMessage(), why.isRetryable(), why));
+            return failed;
         }
 
         boolean holds(String tokenValue) {
@@ -340,8 +356,9 @@ public final class TokenCache {
                 previous = current;
                 current = token;
                 inflight = null;
-                lastFailure = null;
                 refreshFailures = 0;
+                failures = 0;
+                heldBy = null;
             }
             // Waiting requests go first; the log line (its fingerprint is a SHA-256) and the timer come after.
             fetch.complete(token);
@@ -363,17 +380,22 @@ public final class TokenCache {
             AccessToken stillValid;
             int failures;
             synchronized (this) {
-                inflight = null;
                 stillValid = current != null && isValid(current, now) ? current : null;
-                failures = stillValid == null ? 0 : ++refreshFailures;
-                if (stillValid == null) {
-                    lastFailure = error;
-                    lastFailureAt = now;
+                failures = stillValid == null ? ++this.failures : ++refreshFailures;
+                // Before the fetch is over, so that no request starts another before the hold is in place. With a
+                // valid token only what the endpoint asked for: the token serves meanwhile, the retry timer waits.
+                long hold = stillValid != null ? error.retryAfterMillis()
+                        : Math.max(error.retryAfterMillis(), MIN_FAILURE_HOLD_MILLIS << Math.min(failures - 1, 4));
+                if (hold > 0) {
+                    heldBy = error;
+                    heldUntil = now + hold;
                 }
+                inflight = null;
             }
             if (stillValid != null) {
                 long timeLeft = stillValid.expiresAtMillis() - marginMillis(stillValid) - now;
-                long delay = Math.max(1000, Math.min(REFRESH_RETRY_MILLIS << Math.min(failures - 1, 10), timeLeft / 2));
+                long delay = Math.max(error.retryAfterMillis(), Math.max(1000,
+                        Math.min(REFRESH_RETRY_MILLIS << Math.min(failures - 1, 10), timeLeft / 2)));
                 if (failures == 1) {
                     log.warn("could not refresh the token for {}; the current one ({}) stays in use for {} more; "
                             + "trying again in {}: {}", key, stillValid.fingerprint(), Durations.seconds(timeLeft),

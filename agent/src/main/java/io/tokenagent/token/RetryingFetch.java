@@ -10,13 +10,15 @@ import org.slf4j.Logger;
  * The retry budget of one token fetch, shared by every source: attempts with backoff while the budget lasts, the
  * last one at its end, so that the whole fetch takes at most the budget plus one attempt. An endpoint that says it
  * is updating (410) is tried for at least {@value #GONE_RETRY_MILLIS} ms; a {@code Retry-After} longer than what
- * is left ends the fetch at once rather than ignore it.
+ * is left ends the fetch at once rather than ignore it. Each attempt goes through the process's {@link EndpointGate},
+ * and while the fetch waits to try again its key is held there, so that requests meanwhile are answered at once.
  */
 final class RetryingFetch {
 
     private static final Logger log = Logs.get(RetryingFetch.class);
     /** IMDS answers 410 while it updates, "available within 70 seconds": keep trying at least that long. */
     static final long GONE_RETRY_MILLIS = 70000;
+    static final long LAST_SLOT_WAIT_MILLIS = 1000;
 
     /** One try at the endpoint. */
     interface Attempt {
@@ -26,11 +28,13 @@ final class RetryingFetch {
     private final long budgetMillis;
     private final LongSupplier clock;
     private final Backoff backoff;
+    private final EndpointGate gate;
 
-    RetryingFetch(long budgetMillis, LongSupplier clock, Backoff backoff) {
+    RetryingFetch(long budgetMillis, LongSupplier clock, Backoff backoff, EndpointGate gate) {
         this.budgetMillis = budgetMillis;
         this.clock = clock;
         this.backoff = backoff;
+        this.gate = gate;
     }
 
     /** The latest the last attempt can start, from the start of the fetch. */
@@ -48,7 +52,7 @@ final class RetryingFetch {
         for (int n = 1; ; n++) {
             TokenException failure;
             try {
-                return attempt.run();
+                return attemptThroughGate(attempt, deadline);
             } catch (TokenException e) {
                 failure = e;
             }
@@ -61,10 +65,15 @@ final class RetryingFetch {
             if (!failure.isRetryable() || now >= deadline || now + retryAfter > deadline) {
                 String tries = n == 1 ? "" : "gave up after " + n + " attempts in " + Durations.seconds(now - start)
                         + ": ";
+                // Not before what the endpoint asked, nor sooner than the next backoff would have waited.
+                long notBefore = failure.isRetryable() ? Math.max(retryAfter, backoff.delayMillis(n)) : 0;
                 throw new TokenException(endpoint + ": " + tries + failure.getMessage() + " (" + request + ")",
-                        failure.isRetryable(), failure.getCause());
+                        failure.isRetryable(), failure.getCause(), notBefore);
             }
             long delay = Math.min(Math.max(backoff.delayMillis(n), retryAfter), deadline - now);
+            gate.hold(request, now + delay, new TokenException(endpoint + ": attempt " + n + " failed: "
+                    + failure.getMessage() + "; next attempt in " + Durations.seconds(delay) + " (" + request + ")",
+                    true));
             log.debug("{}: attempt {} failed ({}); trying again in {} ms", endpoint, n, failure.getMessage(), delay);
             try {
                 backoff.sleep(delay);
@@ -72,6 +81,28 @@ final class RetryingFetch {
                 Thread.currentThread().interrupt();
                 throw new TokenException(endpoint + ": interrupted while waiting to retry (" + request + ")", true);
             }
+        }
+    }
+
+    /**
+     * One attempt with a permit of the gate, waiting for one until the end of the budget (the last attempt, made at
+     * its end, still gets {@value #LAST_SLOT_WAIT_MILLIS} ms); the permit goes back however the attempt ends.
+     */
+    private AccessToken attemptThroughGate(Attempt attempt, long deadline) throws TokenException {
+        try {
+            if (!gate.enter(Math.max(deadline, clock.getAsLong() + LAST_SLOT_WAIT_MILLIS))) {
+                throw AttemptFailure.transientFailure("no free slot for a token request within the retry budget ("
+                        + EndpointGate.MAX_IN_FLIGHT + " at once and " + EndpointGate.STARTS_PER_SECOND
+                        + " a second for the whole process)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenException("interrupted while waiting for a free slot for a token request", true);
+        }
+        try {
+            return attempt.run();
+        } finally {
+            gate.leave();
         }
     }
 }

@@ -20,6 +20,7 @@ public final class SourceContext {
     private final Backoff backoff;
     private final ResponseDeadline deadline;
     private final String chosenBy;
+    private final EndpointGate gate;
 
     /**
      * @param threads for the one timer thread that cuts off responses past their deadline
@@ -27,11 +28,18 @@ public final class SourceContext {
     public SourceContext(AgentConfig config, Map<String, String> env, Function<String, String> systemProperties,
             ThreadFactory threads) {
         this(config, env, systemProperties, SystemClock.INSTANCE, Backoff.DEFAULT, new ResponseDeadline(threads),
-                null);
+                null, EndpointGate.PROCESS);
     }
 
+    /** For tests: a gate of their own, so that no test's holds or permits reach another's. */
     SourceContext(AgentConfig config, Map<String, String> env, Function<String, String> systemProperties,
             LongSupplier clock, Backoff backoff, ResponseDeadline deadline, String chosenBy) {
+        this(config, env, systemProperties, clock, backoff, deadline, chosenBy,
+                new EndpointGate(clock, EndpointGate.NANO_CLOCK));
+    }
+
+    private SourceContext(AgentConfig config, Map<String, String> env, Function<String, String> systemProperties,
+            LongSupplier clock, Backoff backoff, ResponseDeadline deadline, String chosenBy, EndpointGate gate) {
         this.config = config;
         this.env = env;
         this.systemProperties = systemProperties;
@@ -39,11 +47,12 @@ public final class SourceContext {
         this.backoff = backoff;
         this.deadline = deadline;
         this.chosenBy = chosenBy;
+        this.gate = gate;
     }
 
     /** The same context for a source chosen as {@code how} says, e.g. {@code IDENTITY_ENDPOINT, IDENTITY_HEADER}. */
     public SourceContext chosenBy(String how) {
-        return new SourceContext(config, env, systemProperties, clock, backoff, deadline, how);
+        return new SourceContext(config, env, systemProperties, clock, backoff, deadline, how, gate);
     }
 
     /**
@@ -80,6 +89,6 @@ public final class SourceContext {
 
     /** The configured retry budget. */
     RetryingFetch retrying() {
-        return new RetryingFetch(config.retryTimeoutMillis(), clock, backoff);
+        return new RetryingFetch(config.retryTimeoutMillis(), clock, backoff, gate);
     }
 }

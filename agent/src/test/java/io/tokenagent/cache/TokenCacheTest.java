@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenagent.config.Identity;
 import io.tokenagent.token.AccessToken;
+import io.tokenagent.token.EndpointGate;
 import io.tokenagent.token.TokenException;
 import io.tokenagent.config.TokenRequest;
 import io.tokenagent.token.TokenSource;
@@ -40,6 +41,7 @@ class TokenCacheTest {
     };
 
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+    private final EndpointGate gate = new EndpointGate(now::get, System::nanoTime);
     private final FakeSource source = new FakeSource();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -52,11 +54,11 @@ class TokenCacheTest {
 
     /** Fetches on the caller's thread: every step of a test happens in order. */
     private TokenCache inline() {
-        return new TokenCache(source, now::get, THREADS, Runnable::run, scheduler, 5000);
+        return new TokenCache(source, now::get, THREADS, Runnable::run, scheduler, 5000, gate);
     }
 
     private TokenCache threaded() {
-        return new TokenCache(source, now::get, THREADS, pool, scheduler, 5000);
+        return new TokenCache(source, now::get, THREADS, pool, scheduler, 5000, gate);
     }
 
     private AccessToken token(String value, long lifetimeMillis) {
@@ -169,18 +171,70 @@ class TokenCacheTest {
     }
 
     @Test
-    void aFailureIsRememberedBrieflyThenRetried() throws Exception {
-        source.fail(new TokenException("IMDS: HTTP 500", true));
+    void aFailureHoldsTheKeyWithBackoffThenRetries() throws Exception {
+        source.fail(new TokenException("IMDS: HTTP 400", false));
         TokenCache cache = inline();
         assertThrows(TokenException.class, () -> cache.get(KEY));
-        now.addAndGet(1200);
+        now.addAndGet(400);
         TokenException fast = assertThrows(TokenException.class, () -> cache.get(KEY));
-        assertEquals("last attempt failed 1.2 s ago: IMDS: HTTP 500", fast.getMessage());
+        assertEquals("no new attempt for 0.6 s: IMDS: HTTP 400", fast.getMessage());
         assertEquals(1, source.calls.get());
-        now.addAndGet(TokenCache.FAILURE_HOLD_MILLIS);
+        now.addAndGet(600);
+        assertThrows(TokenException.class, () -> cache.get(KEY));
+        assertEquals(2, source.calls.get(), "held 1 s after the first failure");
+        now.addAndGet(1999);
+        assertThrows(TokenException.class, () -> cache.get(KEY));
+        assertEquals(2, source.calls.get(), "2 s after the second");
+        now.addAndGet(1);
+        source.next(token("t1", HOUR));
+        assertEquals("t1", cache.get(KEY).value());
+        assertEquals(3, source.calls.get());
+    }
+
+    @Test
+    void retryAfterHoldsTheKeyThatLongAndRequestsMeanwhileFailAtOnce() throws Exception {
+        source.fail(new TokenException("IMDS: HTTP 429", true, null, 7000));
+        TokenCache cache = inline();
+        assertThrows(TokenException.class, () -> cache.get(KEY));
+        now.addAndGet(6999);
+        TokenException fast = assertThrows(TokenException.class, () -> cache.get(KEY));
+        assertEquals("no new attempt for 0.0 s: IMDS: HTTP 429", fast.getMessage());
+        assertTrue(fast.isRetryable());
+        assertEquals(1, source.calls.get());
+        now.addAndGet(1);
         source.next(token("t1", HOUR));
         assertEquals("t1", cache.get(KEY).value());
         assertEquals(2, source.calls.get());
+    }
+
+    @Test
+    void aHoldSetDuringAFetchTurnsNewRequestsAwayWhileEarlierOnesWait() throws Exception {
+        source.block = new CountDownLatch(1);
+        source.next(token("later", HOUR));
+        TokenCache cache = threaded();
+        CompletableFuture<AccessToken> first = cache.getAsync(KEY);
+        // What RetryingFetch does when the endpoint answers 429 and the fetch waits to try again.
+        gate.hold(KEY, now.get() + 3000, new TokenException("IMDS: attempt 1 failed: HTTP 429", true));
+        TokenException fast = assertThrows(TokenException.class, () -> cache.get(KEY));
+        assertTrue(fast.getMessage().startsWith("no new attempt for 3.0 s: "), fast.getMessage());
+        now.addAndGet(3000);
+        source.block.countDown();
+        assertEquals("later", first.get(5, TimeUnit.SECONDS).value());
+        assertEquals("later", cache.get(KEY).value());
+        assertEquals(1, source.calls.get());
+    }
+
+    @Test
+    void aRefreshAskedToWaitKeepsTheTokenAndRetriesNoSooner() throws Exception {
+        source.next(token("t1", HOUR));
+        TokenCache cache = inline();
+        cache.get(KEY);
+        source.fail(new TokenException("IMDS: HTTP 503", true, null, 600_000));
+        now.addAndGet(HOUR / 2);
+        scheduler.runNext();
+        assertEquals(2, source.calls.get());
+        assertEquals("t1", cache.get(KEY).value(), "the valid token serves meanwhile");
+        assertEquals(600_000, scheduler.delays.get(1), "retried no sooner than asked");
     }
 
     @Test
@@ -235,7 +289,7 @@ class TokenCacheTest {
         source.next(token("t", HOUR));
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
         try {
-            TokenCache cache = new TokenCache(source, now::get, THREADS, pool, timer, 300);
+            TokenCache cache = new TokenCache(source, now::get, THREADS, pool, timer, 300, gate);
             CompletableFuture<AccessToken> pending = cache.getAsync(KEY);
             ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
             assertEquals("fake: no token within 0.3 s (" + KEY + ")", e.getCause().getMessage());
