@@ -232,6 +232,16 @@ public final class UrlPattern {
         return scheme;
     }
 
+    /** The port a request must have (the scheme's default when the pattern names none). */
+    int port() {
+        return port;
+    }
+
+    /** The host as {@link UrlPatternIndex} keys it: for a wildcard, the suffix with its leading dot. */
+    String indexedHost() {
+        return host;
+    }
+
     @Override
     public String toString() {
         String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host();
