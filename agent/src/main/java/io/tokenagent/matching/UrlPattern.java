@@ -164,15 +164,8 @@ public final class UrlPattern {
     }
 
     private boolean hostMatches(String requestHost) {
-        int start = 0;
-        int end = requestHost.length();
-        if (end > 1 && requestHost.charAt(0) == '[' && requestHost.charAt(end - 1) == ']') {
-            start = 1;
-            end--;
-        }
-        if (end > start && requestHost.charAt(end - 1) == '.') {
-            end--;
-        }
+        int start = comparedStart(requestHost);
+        int end = comparedEnd(requestHost);
         int length = end - start;
         if (wildcard) {
             // host is ".example.com": the request needs at least one non-empty label in front of it.
@@ -181,6 +174,19 @@ public final class UrlPattern {
                     && Ascii.regionMatches(requestHost, suffix, host) && Ascii.isAscii(requestHost, start, suffix);
         }
         return length == host.length() && Ascii.regionMatches(requestHost, start, host);
+    }
+
+    /** Where the compared part of a request's host starts: after an IPv6 literal's opening bracket. */
+    static int comparedStart(String requestHost) {
+        int length = requestHost.length();
+        return length > 1 && requestHost.charAt(0) == '[' && requestHost.charAt(length - 1) == ']' ? 1 : 0;
+    }
+
+    /** Where it ends: before an IPv6 literal's closing bracket, and before a trailing dot. */
+    static int comparedEnd(String requestHost) {
+        int start = comparedStart(requestHost);
+        int end = requestHost.length() - start;
+        return end > start && requestHost.charAt(end - 1) == '.' ? end - 1 : end;
     }
 
     private boolean pathMatches(String rawPath) {

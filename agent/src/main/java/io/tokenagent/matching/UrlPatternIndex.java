@@ -81,15 +81,8 @@ public final class UrlPatternIndex {
         }
         int effectivePort = port == -1 ? (https ? 443 : 80) : port;
         // The host as UrlPattern compares it: without IPv6 brackets and without a trailing dot.
-        int start = 0;
-        int end = host.length();
-        if (end > 1 && host.charAt(0) == '[' && host.charAt(end - 1) == ']') {
-            start = 1;
-            end--;
-        }
-        if (end > start && host.charAt(end - 1) == '.') {
-            end--;
-        }
+        int start = UrlPattern.comparedStart(host);
+        int end = UrlPattern.comparedEnd(host);
         int best = firstIn(lookup(host, start, end, hash(host, start, end, effectivePort, https), effectivePort,
                 https), Integer.MAX_VALUE, scheme, host, port, rawPath);
         // Each ".suffix" of the host, right to left, with its hash built as it grows; a wildcard's key starts with
