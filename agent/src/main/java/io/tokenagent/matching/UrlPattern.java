@@ -189,7 +189,7 @@ public final class UrlPattern {
         return end > start && requestHost.charAt(end - 1) == '.' ? end - 1 : end;
     }
 
-    private boolean pathMatches(String rawPath) {
+    boolean pathMatches(String rawPath) {
         if (path.isEmpty()) {
             return true;
         }

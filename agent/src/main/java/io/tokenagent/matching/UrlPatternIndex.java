@@ -22,8 +22,12 @@ public final class UrlPatternIndex {
     private final int[] entryHash;
     private final int[] entryPort;
     private final boolean[] entryHttps;
+    /** Whether the entry's key is a wildcard's suffix rather than an exact host. */
+    private final boolean[] entryWildcard;
     /** Each entry's pattern positions, ascending. */
     private final int[][] entryPositions;
+    /** {@code [n]} when some wildcard's key (".example.com") is n characters long: only those suffixes are looked up. */
+    private final boolean[] wildcardLengths;
 
     public UrlPatternIndex(List<UrlPattern> list) {
         patterns = list.toArray(new UrlPattern[0]);
@@ -44,7 +48,15 @@ public final class UrlPatternIndex {
         entryHash = new int[entries];
         entryPort = new int[entries];
         entryHttps = new boolean[entries];
+        entryWildcard = new boolean[entries];
         entryPositions = new int[entries][];
+        int longestWildcard = 0;
+        for (UrlPattern pattern : patterns) {
+            if (pattern.host().startsWith("*")) {
+                longestWildcard = Math.max(longestWildcard, pattern.indexedHost().length());
+            }
+        }
+        wildcardLengths = new boolean[longestWildcard + 1];
         int e = 0;
         for (List<Integer> positions : byKey.values()) {
             UrlPattern first = patterns[positions.get(0)];
@@ -52,6 +64,10 @@ public final class UrlPatternIndex {
             entryPort[e] = first.port();
             entryHttps[e] = first.scheme().equals("https");
             entryHash[e] = hash(entryHost[e], 0, entryHost[e].length(), entryPort[e], entryHttps[e]);
+            entryWildcard[e] = first.host().startsWith("*");
+            if (entryWildcard[e]) {
+                wildcardLengths[entryHost[e].length()] = true;
+            }
             entryPositions[e] = new int[positions.size()];
             for (int i = 0; i < positions.size(); i++) {
                 entryPositions[e][i] = positions.get(i);
@@ -68,7 +84,10 @@ public final class UrlPatternIndex {
      * The position in the list of the first pattern that matches, or -1. Parameters as {@link UrlPattern#matches}.
      */
     public int firstMatch(String scheme, String host, int port, String rawPath) {
-        if (scheme == null || host == null || patterns.length == 0) {
+        if (scheme == null || host == null) {
+            return -1;
+        }
+        if (patterns.length == 0) {
             return -1;
         }
         boolean https;
@@ -83,16 +102,27 @@ public final class UrlPatternIndex {
         // The host as UrlPattern compares it: without IPv6 brackets and without a trailing dot.
         int start = UrlPattern.comparedStart(host);
         int end = UrlPattern.comparedEnd(host);
-        int best = firstIn(lookup(host, start, end, hash(host, start, end, effectivePort, https), effectivePort,
-                https), Integer.MAX_VALUE, scheme, host, port, rawPath);
+        int best = Integer.MAX_VALUE;
+        int exact = lookup(host, start, end, hash(host, start, end, effectivePort, https), effectivePort, https);
+        if (exact >= 0 && !entryWildcard[exact]) {
+            // Scheme, port and the whole host equal the key: only the path is left to compare.
+            for (int position : entryPositions[exact]) {
+                if (patterns[position].pathMatches(rawPath)) {
+                    best = position;
+                    break;
+                }
+            }
+        } else {
+            best = firstIn(exact, best, scheme, host, port, rawPath);
+        }
         // Each ".suffix" of the host, right to left, with its hash built as it grows; a wildcard's key starts with
         // the dot, and needs at least one character before it.
         int suffixHash = 0;
         int power = 1;
-        for (int i = end - 1; i > start; i--) {
+        for (int i = end - 1; i > start && end - i < wildcardLengths.length; i--) {
             suffixHash += Ascii.lower(host.charAt(i)) * power;
             power *= 31;
-            if (host.charAt(i) == '.') {
+            if (host.charAt(i) == '.' && wildcardLengths[end - i]) {
                 int entry = lookup(host, i, end, mix(suffixHash, effectivePort, https), effectivePort, https);
                 best = firstIn(entry, best, scheme, host, port, rawPath);
             }

@@ -36,16 +36,17 @@ public final class RunAll {
                 Map<String, long[]> url = startup.run("urlconnection", runs, 2);
                 Map<String, long[]> http = startup.run("httpclient", runs, 2);
                 table.add(row("start-up wall, token-agent / no agent (one matched request, token fetch included)",
-                        ratio(url, StartupBenchmark.AGENT, StartupBenchmark.NONE, 0),
-                        ratio(http, StartupBenchmark.AGENT, StartupBenchmark.NONE, 0)));
-                table.add(row("start-up CPU, token-agent / no agent", ratio(url, StartupBenchmark.AGENT,
-                        StartupBenchmark.NONE, 1), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.NONE, 1)));
-                table.add(row("start-up wall, token-agent / empty agent", ratio(url, StartupBenchmark.AGENT,
-                        StartupBenchmark.EMPTY, 0), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.EMPTY, 0)));
-                table.add(row("start-up wall, empty agent / no agent", ratio(url, StartupBenchmark.EMPTY,
-                        StartupBenchmark.NONE, 0), ratio(http, StartupBenchmark.EMPTY, StartupBenchmark.NONE, 0)));
-                table.add(row("peak RSS added by token-agent", mib(url), mib(http)));
-                table.add(row("start-up medians, no agent: wall / CPU", millis(url), millis(http)));
+                        both(ratio(url, StartupBenchmark.AGENT, StartupBenchmark.NONE, 0),
+                                ratio(http, StartupBenchmark.AGENT, StartupBenchmark.NONE, 0))));
+                table.add(row("start-up CPU, token-agent / no agent", both(ratio(url, StartupBenchmark.AGENT,
+                        StartupBenchmark.NONE, 1), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.NONE, 1))));
+                table.add(row("start-up wall, token-agent / empty agent", both(ratio(url, StartupBenchmark.AGENT,
+                        StartupBenchmark.EMPTY, 0), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.EMPTY, 0))));
+                table.add(row("start-up wall, empty agent / no agent", both(ratio(url, StartupBenchmark.EMPTY,
+                        StartupBenchmark.NONE, 0), ratio(http, StartupBenchmark.EMPTY, StartupBenchmark.NONE, 0))));
+                table.add(row("peak RSS added by token-agent", both(mib(url), mib(http))));
+                table.add(row("start-up medians with no agent, wall / CPU (the scale of this run)",
+                        both(millis(url), millis(http))));
             }
             if (what.contains("requests")) {
                 String javaagent = "-javaagent:" + agentJar + "=" + servers.agentArgs();
@@ -53,12 +54,18 @@ public final class RunAll {
                         "header-by-app", "unmatched");
                 Map<String, Double> agent = jmh(servers, javaagent, RequestBenchmark.class, quick, "mode",
                         "header-by-agent", "unmatched");
+                StringBuilder matched = new StringBuilder();
+                StringBuilder unmatched = new StringBuilder();
                 for (String client : List.of("urlConnection", "httpClient", "httpClientAsync", "reactorNetty")) {
-                    table.add(row("request " + client + ": matched, agent / app sets the header; unmatched, agent / "
-                            + "no agent", String.format(Locale.ROOT, "%.2f", agent.get(client + " header-by-agent")
-                            / plain.get(client + " header-by-app")), String.format(Locale.ROOT, "%.2f",
-                            agent.get(client + " unmatched") / plain.get(client + " unmatched"))));
+                    String name = CLIENT_NAMES.get(client);
+                    matched.append(matched.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f %s",
+                            agent.get(client + " header-by-agent") / plain.get(client + " header-by-app"), name));
+                    unmatched.append(unmatched.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+                            "%.2f %s", agent.get(client + " unmatched") / plain.get(client + " unmatched"), name));
                 }
+                table.add(row("request, matched, token cached: agent / the application setting the same header",
+                        matched.toString()));
+                table.add(row("request, unmatched: agent / no agent", unmatched.toString()));
             }
             if (what.contains("bridge")) {
                 List<String> counts = quick ? List.of("1", "1000") : List.of("1", "100", "1000");
@@ -78,23 +85,32 @@ public final class RunAll {
                             bridge.get("matchedCacheHit " + count)));
                 }
                 String rules = String.join(" / ", counts);
-                table.add(row("bridge, ns: unmatched lookup; matched lookup + cached header (" + rules + " rules)",
-                        unmatched.toString(), matched.toString()));
+                table.add(row("bridge (per request, in the instrumented client): unmatched rule lookup, with "
+                        + rules + " rules", unmatched + " ns"));
+                table.add(row("bridge: matched rule lookup plus the cached header value, with " + rules + " rules",
+                        matched + " ns"));
             }
         }
         System.out.println();
         System.out.println("== token-agent benchmark summary (this machine, this run) ==");
         System.out.println();
-        System.out.println("| what | `HttpURLConnection` | `java.net.http` |");
-        System.out.println("|---|---|---|");
+        System.out.println("| what | this run |");
+        System.out.println("|---|---|");
         table.forEach(System.out::println);
         System.out.println();
         System.out.printf(Locale.ROOT, "%s, JDK %s, %d cores%n", java.time.LocalDate.now(java.time.ZoneOffset.UTC),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
     }
 
-    private static String row(String what, String first, String second) {
-        return "| " + what + " | " + first + " | " + second + " |";
+    private static final Map<String, String> CLIENT_NAMES = Map.of("urlConnection", "`HttpURLConnection`",
+            "httpClient", "`HttpClient.send`", "httpClientAsync", "`sendAsync`", "reactorNetty", "Reactor Netty");
+
+    private static String row(String what, String figures) {
+        return "| " + what + " | " + figures + " |";
+    }
+
+    private static String both(String urlConnection, String httpClient) {
+        return urlConnection + " `HttpURLConnection`, " + httpClient + " `java.net.http`";
     }
 
     private static String ratio(Map<String, long[]> medians, String mode, String base, int field) {
