@@ -62,7 +62,6 @@ public final class TokenAgent {
             AgentStatus.failed("no rules configured: nothing is instrumented");
             return;
         }
-        WarmUp.start();
         try {
             AgentStarter.start(config, sources, inst, BootBridge.install(inst));
             started = true;

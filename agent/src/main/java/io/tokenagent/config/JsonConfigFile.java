@@ -7,6 +7,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +40,7 @@ final class JsonConfigFile {
         JsonConfigFile config = new JsonConfigFile(path);
         JsonParser parser = null;
         try {
-            parser = new JsonFactory().createParser(file);
+            parser = new JsonFactory().createParser(utf8Text(file));
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new ConfigException(path, "must hold one JSON object");
             }
@@ -47,11 +51,23 @@ final class JsonConfigFile {
             return config;
         } catch (JsonParseException e) {
             throw notJson(path, e);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(path, "is not UTF-8 text");
         } catch (IOException e) {
             throw new ConfigException(where, "cannot read " + path + ": " + e.getMessage());
         } finally {
             close(parser);
         }
+    }
+
+    /**
+     * The file as text: a JSON file is UTF-8 (RFC 8259), and the parser for a {@code String} is the one the token
+     * response needs anyway, where the one for bytes would load a second parser and its encoding detection at start.
+     */
+    private static String utf8Text(File file) throws IOException {
+        String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file.toPath())))
+                .toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte order mark, as Jackson would skip
     }
 
     /**

@@ -66,7 +66,7 @@ public final class Ascii {
         return true;
     }
 
-    private static char lower(char c) {
+    static char lower(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 }

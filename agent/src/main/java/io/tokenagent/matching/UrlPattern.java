@@ -164,15 +164,8 @@ public final class UrlPattern {
     }
 
     private boolean hostMatches(String requestHost) {
-        int start = 0;
-        int end = requestHost.length();
-        if (end > 1 && requestHost.charAt(0) == '[' && requestHost.charAt(end - 1) == ']') {
-            start = 1;
-            end--;
-        }
-        if (end > start && requestHost.charAt(end - 1) == '.') {
-            end--;
-        }
+        int start = comparedStart(requestHost);
+        int end = comparedEnd(requestHost);
         int length = end - start;
         if (wildcard) {
             // host is ".example.com": the request needs at least one non-empty label in front of it.
@@ -183,7 +176,20 @@ public final class UrlPattern {
         return length == host.length() && Ascii.regionMatches(requestHost, start, host);
     }
 
-    private boolean pathMatches(String rawPath) {
+    /** Where the compared part of a request's host starts: after an IPv6 literal's opening bracket. */
+    static int comparedStart(String requestHost) {
+        int length = requestHost.length();
+        return length > 1 && requestHost.charAt(0) == '[' && requestHost.charAt(length - 1) == ']' ? 1 : 0;
+    }
+
+    /** Where it ends: before an IPv6 literal's closing bracket, and before a trailing dot. */
+    static int comparedEnd(String requestHost) {
+        int start = comparedStart(requestHost);
+        int end = requestHost.length() - start;
+        return end > start && requestHost.charAt(end - 1) == '.' ? end - 1 : end;
+    }
+
+    boolean pathMatches(String rawPath) {
         if (path.isEmpty()) {
             return true;
         }
@@ -230,6 +236,16 @@ public final class UrlPattern {
 
     public String scheme() {
         return scheme;
+    }
+
+    /** The port a request must have (the scheme's default when the pattern names none). */
+    int port() {
+        return port;
+    }
+
+    /** The host as {@link UrlPatternIndex} keys it: for a wildcard, the suffix with its leading dot. */
+    String indexedHost() {
+        return host;
     }
 
     @Override

@@ -181,6 +181,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFileIsUtf8WithOrWithoutAByteOrderMark() throws Exception {
+        Path path = dir.resolve("rules.json");
+        Files.write(path, ("\uFEFF{\"match\":\"https://b\u00fccher.example\",\"resource\":\"r\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("https://xn--bcher-kva.example", load("config=" + path).rules().get(0).match().toString());
+        Files.write(path, new byte[] {'{', '"', 'x', (byte) 0xfc, '"', ':', '1', '}'}); // ISO-8859-1, not UTF-8
+        assertEquals(path + ": is not UTF-8 text", error("config=" + path));
+    }
+
+    @Test
     void aRuleMustNotMatchTheTokenEndpoint() throws Exception {
         assertEquals("agent argument match: match http://127.0.0.1:9999 also matches the token endpoint "
                 + "http://127.0.0.1:9999/token: the agent's own calls must not carry tokens; make the rule narrower",

@@ -1,5 +1,7 @@
 package io.tokenagent.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,8 +15,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every benchmark against "no agent" in the same run and prints the ratios. Arguments: the agent jar, then
- * any of {@code startup}, {@code requests}, {@code bridge} (default: all), and {@code quick} for a short run.
+ * Runs every benchmark against "no agent" in the same run and prints the ratios as the README's Performance table.
+ * Arguments: the agent jar, then any of {@code startup}, {@code requests}, {@code bridge} (default: all), and
+ * {@code quick} for a short run.
  */
 public final class RunAll {
 
@@ -25,64 +28,125 @@ public final class RunAll {
         if (what.isEmpty()) {
             what = List.of("startup", "requests", "bridge");
         }
-        List<String> summary = new ArrayList<>();
+        List<String> table = new ArrayList<>();
         try (LocalServers servers = new LocalServers()) {
             if (what.contains("startup")) {
                 StartupBenchmark startup = new StartupBenchmark(servers, agentJar);
-                int runs = quick ? 8 : 20;
-                summary.addAll(startup.run("urlconnection", runs, 3));
-                summary.addAll(startup.run("httpclient", runs, 3));
+                int runs = quick ? 5 : 11;
+                Map<String, long[]> url = startup.run("urlconnection", runs, 2);
+                Map<String, long[]> http = startup.run("httpclient", runs, 2);
+                table.add(row("start-up wall, token-agent / no agent (one matched request, token fetch included)",
+                        both(ratio(url, StartupBenchmark.AGENT, StartupBenchmark.NONE, 0),
+                                ratio(http, StartupBenchmark.AGENT, StartupBenchmark.NONE, 0))));
+                table.add(row("start-up CPU, token-agent / no agent", both(ratio(url, StartupBenchmark.AGENT,
+                        StartupBenchmark.NONE, 1), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.NONE, 1))));
+                table.add(row("start-up wall, token-agent / empty agent", both(ratio(url, StartupBenchmark.AGENT,
+                        StartupBenchmark.EMPTY, 0), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.EMPTY, 0))));
+                table.add(row("start-up wall, empty agent / no agent", both(ratio(url, StartupBenchmark.EMPTY,
+                        StartupBenchmark.NONE, 0), ratio(http, StartupBenchmark.EMPTY, StartupBenchmark.NONE, 0))));
+                table.add(row("peak RSS added by token-agent", both(mib(url), mib(http))));
+                table.add(row("start-up medians with no agent, wall / CPU (the scale of this run)",
+                        both(millis(url), millis(http))));
             }
             if (what.contains("requests")) {
-                Map<String, Double> plain = jmh(servers, null, RequestBenchmark.class, quick, "header-by-app",
-                        "unmatched");
-                Map<String, Double> agent = jmh(servers, agentJar, RequestBenchmark.class, quick, "header-by-agent",
-                        "unmatched");
+                String javaagent = "-javaagent:" + agentJar + "=" + servers.agentArgs();
+                Map<String, Double> plain = jmh(servers, null, RequestBenchmark.class, quick, "mode",
+                        "header-by-app", "unmatched");
+                Map<String, Double> agent = jmh(servers, javaagent, RequestBenchmark.class, quick, "mode",
+                        "header-by-agent", "unmatched");
+                StringBuilder matched = new StringBuilder();
+                StringBuilder unmatched = new StringBuilder();
                 for (String client : List.of("urlConnection", "httpClient", "httpClientAsync", "reactorNetty")) {
-                    summary.add(ratio("matched  " + client, plain.get(client + " header-by-app"),
-                            agent.get(client + " header-by-agent"), "app sets the header", "agent sets it"));
-                    summary.add(ratio("unmatched " + client, plain.get(client + " unmatched"),
-                            agent.get(client + " unmatched"), "no agent", "agent"));
+                    String name = CLIENT_NAMES.get(client);
+                    matched.append(matched.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f %s",
+                            agent.get(client + " header-by-agent") / plain.get(client + " header-by-app"), name));
+                    unmatched.append(unmatched.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+                            "%.2f %s", agent.get(client + " unmatched") / plain.get(client + " unmatched"), name));
                 }
+                table.add(row("request, matched, token cached: agent / the application setting the same header",
+                        matched.toString()));
+                table.add(row("request, unmatched: agent / no agent", unmatched.toString()));
             }
             if (what.contains("bridge")) {
-                Map<String, Double> bridge = jmh(servers, agentJar, BridgeBenchmark.class, quick);
-                bridge.forEach((name, ns) -> summary.add(String.format(Locale.ROOT, "bridge %-16s %8.1f ns/op",
-                        name.trim(), ns)));
+                List<String> counts = quick ? List.of("1", "1000") : List.of("1", "100", "1000");
+                StringBuilder unmatched = new StringBuilder();
+                StringBuilder matched = new StringBuilder();
+                for (String count : counts) {
+                    Path config = Files.createTempFile("bridge-rules", ".json");
+                    config.toFile().deleteOnExit();
+                    Files.writeString(config, "{ \"rules\": " + BridgeBenchmark.rulesJson(servers.base(),
+                            Integer.parseInt(count)) + " }\n");
+                    Map<String, Double> bridge = jmh(servers, "-javaagent:" + agentJar + "=endpoint="
+                            + servers.base() + "/token,config=" + config + ",log_level=warn", BridgeBenchmark.class,
+                            quick, "rules", count);
+                    unmatched.append(unmatched.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.0f",
+                            bridge.get("unmatchedLookup " + count)));
+                    matched.append(matched.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.0f",
+                            bridge.get("matchedCacheHit " + count)));
+                }
+                String rules = String.join(" / ", counts);
+                table.add(row("bridge (per request, in the instrumented client): unmatched rule lookup, with "
+                        + rules + " rules", unmatched + " ns"));
+                table.add(row("bridge: matched rule lookup plus the cached header value, with " + rules + " rules",
+                        matched + " ns"));
             }
         }
         System.out.println();
         System.out.println("== token-agent benchmark summary (this machine, this run) ==");
-        summary.forEach(System.out::println);
+        System.out.println();
+        System.out.println("| what | this run |");
+        System.out.println("|---|---|");
+        table.forEach(System.out::println);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%s, JDK %s, %d cores%n", java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
     }
 
-    private static String ratio(String what, double plainMicros, double agentMicros, String plainName,
-            String agentName) {
-        return String.format(Locale.ROOT, "request %-22s %s: %7.1f us/op; %s: %7.1f us/op; ratio %.3f", what,
-                plainName, plainMicros, agentName, agentMicros, agentMicros / plainMicros);
+    private static final Map<String, String> CLIENT_NAMES = Map.of("urlConnection", "`HttpURLConnection`",
+            "httpClient", "`HttpClient.send`", "httpClientAsync", "`sendAsync`", "reactorNetty", "Reactor Netty");
+
+    private static String row(String what, String figures) {
+        return "| " + what + " | " + figures + " |";
     }
 
-    /** Runs one benchmark class in forked JVMs, with or without the agent; returns "method mode" to score. */
-    private static Map<String, Double> jmh(LocalServers servers, String agentJar, Class<?> benchmark, boolean quick,
-            String... modes) throws Exception {
+    private static String both(String urlConnection, String httpClient) {
+        return urlConnection + " `HttpURLConnection`, " + httpClient + " `java.net.http`";
+    }
+
+    private static String ratio(Map<String, long[]> medians, String mode, String base, int field) {
+        return String.format(Locale.ROOT, "%.2f×", medians.get(mode)[field] / (double) medians.get(base)[field]);
+    }
+
+    private static String mib(Map<String, long[]> medians) {
+        return String.format(Locale.ROOT, "%+.1f MiB", (medians.get(StartupBenchmark.AGENT)[2]
+                - medians.get(StartupBenchmark.NONE)[2]) / 1024.0);
+    }
+
+    private static String millis(Map<String, long[]> medians) {
+        long[] none = medians.get(StartupBenchmark.NONE);
+        return none[0] + " / " + none[1] + " ms";
+    }
+
+    /**
+     * Runs one benchmark class in forked JVMs, with the given {@code -javaagent} option or none, for the given
+     * values of one parameter; returns "method value" to score.
+     */
+    private static Map<String, Double> jmh(LocalServers servers, String javaagent, Class<?> benchmark, boolean quick,
+            String param, String... values) throws Exception {
         List<String> jvmArgs = new ArrayList<>(List.of("-Dbench.base=" + servers.base(), "-Xmx256m"));
-        if (agentJar != null) {
-            jvmArgs.add("-javaagent:" + agentJar + "=" + servers.agentArgs());
+        if (javaagent != null) {
+            jvmArgs.add(javaagent);
         }
         ChainedOptionsBuilder options = new OptionsBuilder().include(benchmark.getName() + ".")
-                .forks(quick ? 1 : 2).warmupIterations(quick ? 2 : 4).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 6).measurementTime(TimeValue.seconds(1))
-                .jvmArgsAppend(jvmArgs.toArray(new String[0]));
-        if (modes.length > 0) {
-            options.param("mode", modes);
-        }
+                .forks(1).warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend(jvmArgs.toArray(new String[0])).param(param, values);
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, Double> scores = new HashMap<>();
         for (RunResult result : results) {
             String method = result.getParams().getBenchmark();
             method = method.substring(method.lastIndexOf('.') + 1);
-            String mode = modes.length > 0 ? " " + result.getParams().getParam("mode") : "";
-            scores.put(method + mode, result.getPrimaryResult().getScore());
+            scores.put(method + " " + result.getParams().getParam(param), result.getPrimaryResult().getScore());
         }
         return scores;
     }

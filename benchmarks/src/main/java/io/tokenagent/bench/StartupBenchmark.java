@@ -1,89 +1,135 @@
 package io.tokenagent.bench;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
- * Whole-process start-up: {@link StartupApp} (one GET, matched URL) started again and again without and with
- * {@code -javaagent}, alternating, after warm-up runs. Wall time from process start to exit, and the process's own
- * peak RSS. The agent's run must show the server saw the token, the plain run that it did not.
+ * Whole-process start-up: {@link StartupApp} (one GET of a matched URL) started again and again with no agent, with
+ * an empty agent ({@link EmptyAgent}: what any {@code -javaagent} costs) and with token-agent (one rule in a JSON
+ * configuration file, so the run includes reading it and one token fetch), the three interleaved in a rotating
+ * order after warm-up runs. Per run: wall time from process start to exit, and the process's own peak RSS and CPU
+ * time. Each run checks the server saw the token exactly when token-agent was attached.
  */
 public final class StartupBenchmark {
+
+    static final String NONE = "no agent";
+    static final String EMPTY = "empty agent";
+    static final String AGENT = "token-agent";
 
     private final LocalServers servers;
     private final String agentJar;
     private final String classpath;
+    private final Path emptyAgentJar;
+    private final Path configFile;
 
-    StartupBenchmark(LocalServers servers, String agentJar) {
+    StartupBenchmark(LocalServers servers, String agentJar) throws IOException {
         this.servers = servers;
         this.agentJar = agentJar;
         this.classpath = new File(StartupApp.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .getPath();
+        this.emptyAgentJar = emptyAgentJar();
+        this.configFile = Files.createTempFile("startup-rules", ".json");
+        configFile.toFile().deleteOnExit();
+        Files.writeString(configFile, "{\n  \"endpoint\": \"" + servers.base() + "/token\",\n  \"log_level\": \"warn\",\n"
+                + "  \"rules\": [ { \"match\": \"" + servers.base() + "/api\", \"resource\": \"https://bench.example\" } ]\n}\n");
     }
 
-    /** Returns the summary lines. */
-    List<String> run(String client, int runs, int warmups) throws Exception {
-        List<Long> plainMillis = new ArrayList<>();
-        List<Long> agentMillis = new ArrayList<>();
-        List<Long> plainKb = new ArrayList<>();
-        List<Long> agentKb = new ArrayList<>();
+    /** Medians of each mode's runs: wall ms, CPU ms, peak RSS KiB. Prints every run's figures to stdout as it goes. */
+    Map<String, long[]> run(String client, int runs, int warmups) throws Exception {
+        List<String> modes = List.of(NONE, EMPTY, AGENT);
+        Map<String, List<long[]>> results = new LinkedHashMap<>();
+        for (String mode : modes) {
+            results.put(mode, new ArrayList<>());
+        }
         for (int i = 0; i < warmups + runs; i++) {
-            boolean agentFirst = i % 2 == 1;
-            for (int k = 0; k < 2; k++) {
-                boolean agent = agentFirst == (k == 0);
-                long[] result = once(client, agent);
+            for (int k = 0; k < modes.size(); k++) {
+                String mode = modes.get((i + k) % modes.size());
+                long[] result = once(client, mode);
                 if (i >= warmups) {
-                    (agent ? agentMillis : plainMillis).add(result[0]);
-                    (agent ? agentKb : plainKb).add(result[1]);
+                    results.get(mode).add(result);
                 }
             }
         }
-        long plainMedian = percentile(plainMillis, 50);
-        long agentMedian = percentile(agentMillis, 50);
-        double rssMib = (percentile(agentKb, 50) - percentile(plainKb, 50)) / 1024.0;
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "startup %-10s no agent: median %d ms, p90 %d ms; agent: median %d ms,"
-                + " p90 %d ms; added: %+d ms median (%.2fx)", client, plainMedian, percentile(plainMillis, 90),
-                agentMedian, percentile(agentMillis, 90), agentMedian - plainMedian,
-                agentMedian / (double) plainMedian));
-        lines.add(String.format(Locale.ROOT, "peak RSS %-9s no agent: median %.1f MiB; agent: median %.1f MiB; "
-                + "added: %+.1f MiB", client, percentile(plainKb, 50) / 1024.0, percentile(agentKb, 50) / 1024.0,
-                rssMib));
-        return lines;
+        Map<String, long[]> medians = new LinkedHashMap<>();
+        for (String mode : modes) {
+            List<long[]> list = results.get(mode);
+            medians.put(mode, new long[] {median(list, 0), median(list, 1), median(list, 2)});
+            System.out.printf(Locale.ROOT, "startup %-13s %-12s wall ms %s%n", client, mode, column(list, 0));
+            System.out.printf(Locale.ROOT, "startup %-13s %-12s CPU ms  %s%n", client, mode, column(list, 1));
+        }
+        return medians;
     }
 
-    private long[] once(String client, boolean agent) throws Exception {
+    private long[] once(String client, String mode) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + "/bin/java");
-        if (agent) {
-            command.add("-javaagent:" + agentJar + "=" + servers.agentArgs());
+        if (mode.equals(EMPTY)) {
+            command.add("-javaagent:" + emptyAgentJar);
+        } else if (mode.equals(AGENT)) {
+            command.add("-javaagent:" + agentJar + "=config=" + configFile);
         }
-        command.add("-cp");
-        command.add(classpath);
-        command.add(StartupApp.class.getName());
-        command.add(client);
-        command.add(servers.base() + "/api/x");
+        command.addAll(List.of("-cp", classpath, StartupApp.class.getName(), client, servers.base() + "/api/x"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         long start = System.nanoTime();
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         int exit = process.waitFor();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        String expected = agent ? "auth:yes " : "auth:no ";
+        String expected = mode.equals(AGENT) ? "auth:yes " : "auth:no ";
         if (exit != 0 || !out.startsWith(expected)) {
             throw new IllegalStateException("run " + command + " gave exit " + exit + ": " + out);
         }
-        return new long[] {millis, Long.parseLong(out.substring(expected.length()).trim())};
+        String[] figures = out.substring(expected.length()).trim().split(" ");
+        return new long[] {millis, Long.parseLong(figures[1]), Long.parseLong(figures[0])};
     }
 
-    static long percentile(List<Long> values, int p) {
-        List<Long> sorted = new ArrayList<>(values);
+    /** A jar whose manifest names {@link EmptyAgent} as its {@code Premain-Class}. */
+    private static Path emptyAgentJar() throws IOException {
+        Path jar = Files.createTempFile("empty-agent", ".jar");
+        jar.toFile().deleteOnExit();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", EmptyAgent.class.getName());
+        String entry = EmptyAgent.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest);
+                InputStream in = EmptyAgent.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    private static long median(List<long[]> runs, int field) {
+        List<Long> sorted = new ArrayList<>();
+        for (long[] run : runs) {
+            sorted.add(run[field]);
+        }
         Collections.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String column(List<long[]> runs, int field) {
+        StringBuilder sb = new StringBuilder();
+        for (long[] run : runs) {
+            sb.append(' ').append(run[field]);
+        }
+        return sb.toString();
     }
 }
