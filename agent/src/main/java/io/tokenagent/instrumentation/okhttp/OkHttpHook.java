@@ -69,7 +69,38 @@ public final class OkHttpHook implements Interceptor {
         if (value == null) {
             return chain.proceed(headers.request);
         }
-        return chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
+        Response response = chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
+        if (this == FIRST && unauthorized(rule, response)) {
+            // Sent once more from here, as the application's: the network interceptor puts the new token on it.
+            value = rule.headerValue(url.scheme(), url.host(), url.port());
+            if (value != null) {
+                response.close();
+                return chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
+            }
+        }
+        return response;
+    }
+
+    /**
+     * Tells the agent of a 401 to the call's last hop when that hop carried the rule's header (a redirect to a URL of
+     * another rule is that rule's business); whether to send the call once more.
+     */
+    private static boolean unauthorized(HeaderRule rule, Response response) {
+        try {
+            if (response.code() != 401) {
+                return false;
+            }
+            Request sent = response.request();
+            HttpUrl url = sent.url();
+            if (TokenAgentBridge.match(url.scheme(), url.host(), url.port(), url.encodedPath()) != rule) {
+                return false;
+            }
+            return HeaderPolicy.replayAfter(NAME, rule, new Headers(sent), 401, response.headers("WWW-Authenticate"),
+                    sent.method(), sent.body() != null);
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
+            return false;
+        }
     }
 
     /** An OkHttp request's headers, for {@link HeaderPolicy}: requests are immutable, so removing makes a copy. */
