@@ -361,7 +361,9 @@ public final class TokenCache {
             boolean first;
             synchronized (this) {
                 first = current == null && previous == null;
-                previous = current;
+                if (current != null) {
+                    previous = current; // else the token was dropped (invalidate), and is the previous one still
+                }
                 current = token;
                 inflight = null;
                 lastFailure = null;
