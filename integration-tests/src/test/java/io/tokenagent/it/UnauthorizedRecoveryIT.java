@@ -24,18 +24,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 401 recovery (issue 11), per client: a resource that refuses the first token with a Bearer challenge and accepts
  * the second. The token is fetched again with {@code bypass_cache=true}, once per 30 s; by default the application
  * sees the 401 and its next request gets the new token; with {@code retry_on_401=true} a GET is sent once more and
- * the application sees only the 200, while a POST is never sent twice. A 401 without a Bearer challenge, or to a
- * request that did not carry the agent's header, changes nothing. The JDK's clients run on each JDK, the libraries
- * on the build's.
+ * the application sees only the 200 (HttpURLConnection, which the agent cannot send again, still shows the 401),
+ * while a POST is never sent twice. A 401 without a Bearer challenge, or to a request that did not carry the agent's
+ * header, changes nothing. The JDK's clients run on each JDK, the libraries on the build's.
  */
 class UnauthorizedRecoveryIT extends AgentTestSupport {
 
     private static final String BEARER_CHALLENGE = "Bearer error=\"invalid_token\", error_description=\"expired\"";
 
+    /** The JDK's clients, which {@code ClientApp} drives. */
+    private static final List<String> JDK_CLIENTS = List.of("urlconnection", "httpclient", "httpclient-async");
+
     static Stream<Arguments> clients() {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : Jdk.all()) {
-            for (String client : List.of("httpclient", "httpclient-async")) {
+            for (String client : JDK_CLIENTS) {
                 all.add(Arguments.of(jdk, client));
             }
         }
@@ -90,12 +93,19 @@ class UnauthorizedRecoveryIT extends AgentTestSupport {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("clients")
     void withRetryOn401AGetIsSentOnceMoreAndAPostNever(Jdk jdk, String client) throws Exception {
-        AgentJvm.Result get = run(jdk, client, ruleFor("/api", "retry_on_401=true"), false, apiUrl("/api/data"));
+        boolean replays = !client.equals("urlconnection");
+        AgentJvm.Result get = run(jdk, client, ruleFor("/api", "retry_on_401=true"), false, apiUrl("/api/data"),
+                apiUrl("/api/data"));
 
-        assertEquals(List.of("STATUS 200 fresh"), get.responses(), get.toString());
-        assertEquals(List.of("Bearer token-old", "Bearer token-new"), received(api, "/api/data", "Authorization"));
+        assertEquals(List.of(replays ? "STATUS 200 fresh" : "STATUS 401 refused", "STATUS 200 fresh"),
+                get.responses(), get.toString());
+        assertEquals(replays ? List.of("Bearer token-old", "Bearer token-new", "Bearer token-new")
+                : List.of("Bearer token-old", "Bearer token-new"), received(api, "/api/data", "Authorization"));
         assertEquals(List.of("none", "true"), bypassCacheParameters());
 
+        if (!replays) {
+            return; // nothing to replay; and its streamed POST's 401 ends as HttpRetryException before the agent's hook
+        }
         api.resetRequests();
         tokens.resetRequests();
         AgentJvm.Result post = run(jdk, client, ruleFor("/api", "retry_on_401=true"), true, apiUrl("/api/data"));
@@ -120,7 +130,7 @@ class UnauthorizedRecoveryIT extends AgentTestSupport {
             throws Exception {
         List<String> args = new ArrayList<>();
         AgentJvm jvm;
-        if (client.startsWith("httpclient")) {
+        if (JDK_CLIENTS.contains(client)) {
             jvm = AgentJvm.on(jdk);
             args.add(client);
             if (post) {
