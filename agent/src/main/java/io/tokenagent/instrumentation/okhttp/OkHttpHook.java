@@ -70,15 +70,14 @@ public final class OkHttpHook implements Interceptor {
             return chain.proceed(headers.request);
         }
         Response response = chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
-        if (this == FIRST && unauthorized(rule, response)) {
-            // Sent once more from here, as the application's: the network interceptor puts the new token on it.
-            value = rule.headerValue(url.scheme(), url.host(), url.port());
-            if (value != null) {
-                response.close();
-                return chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
-            }
+        if (this != FIRST || !unauthorized(rule, response)) {
+            return response;
         }
-        return response;
+        response.close(); // its connection goes back before the wait for the new token
+        // Sent once more from here, as any request: the new token, or the on_failure path.
+        value = rule.headerValue(url.scheme(), url.host(), url.port());
+        return chain.proceed(value == null ? headers.request
+                : headers.request.newBuilder().header(rule.headerName(), value).build());
     }
 
     /**
