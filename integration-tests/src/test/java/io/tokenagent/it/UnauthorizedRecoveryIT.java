@@ -95,7 +95,7 @@ class UnauthorizedRecoveryIT extends AgentTestSupport {
     @MethodSource("clients")
     void withRetryOn401AGetIsSentOnceMoreAndAPostNever(Jdk jdk, String client) throws Exception {
         boolean replays = !client.equals("urlconnection");
-        AgentJvm.Result get = run(jdk, client, ruleFor("/api", "retry_on_401=true"), false, apiUrl("/api/data"),
+        AgentJvm.Result get = run(jdk, client, ruleFor("/api", "retry_on_401=true", "log_level=debug"), false, apiUrl("/api/data"),
                 apiUrl("/api/data"));
 
         assertEquals(List.of(replays ? "STATUS 200 fresh" : "STATUS 401 refused", "STATUS 200 fresh"),
@@ -103,17 +103,19 @@ class UnauthorizedRecoveryIT extends AgentTestSupport {
         assertEquals(replays ? List.of("Bearer token-old", "Bearer token-new", "Bearer token-new")
                 : List.of("Bearer token-old", "Bearer token-new"), received(api, "/api/data", "Authorization"));
         assertEquals(List.of("none", "true"), bypassCacheParameters());
+        assertNoSecret(get, "token-old", "token-new");
 
         if (!replays) {
             return; // nothing to replay; and its streamed POST's 401 ends as HttpRetryException before the agent's hook
         }
         api.resetRequests();
         tokens.resetRequests();
-        AgentJvm.Result post = run(jdk, client, ruleFor("/api", "retry_on_401=true"), true, apiUrl("/api/data"));
+        AgentJvm.Result post = run(jdk, client, ruleFor("/api", "retry_on_401=true", "log_level=debug"), true, apiUrl("/api/data"));
 
         assertEquals(List.of("STATUS 401 refused"), post.responses(), post.toString());
         assertEquals(List.of("Bearer token-old"), received(api, "/api/data", "Authorization"));
         assertEquals(List.of("none", "true"), bypassCacheParameters(), "the token is renewed all the same");
+        assertNoSecret(post, "token-old", "token-new");
         figure("retry_on_401 " + jdk + " " + client, "GET: the application saw " + get.responses().get(0)
                 + ", the resource 2 tries; POST: the application saw " + post.responses().get(0)
                 + ", the resource 1 try");
