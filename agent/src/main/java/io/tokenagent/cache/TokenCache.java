@@ -178,6 +178,16 @@ public final class TokenCache {
         return false;
     }
 
+    /**
+     * Drops the key's token when it is still {@code tokenValue} (a resource has just refused it) and starts fetching
+     * a new one that bypasses the endpoint's own cache; requests then wait for it as for a first token.
+     *
+     * @return whether the token was dropped: false when the cache had already moved on to another
+     */
+    public boolean invalidate(TokenRequest key, String tokenValue) {
+        return entry(key).invalidate(tokenValue);
+    }
+
     /** Set before the first request (the listener sees only keys fetched after it). */
     public void setKeyListener(KeyListener listener) {
         this.listener = listener;
@@ -305,7 +315,7 @@ public final class TokenCache {
             if (heldBy != null && now < heldUntil) {
                 return held(heldUntil - now, heldBy);
             }
-            return startFetch();
+            return startFetch(false);
         }
 
         private CompletableFuture<AccessToken> held(long millisLeft, TokenException why) {
@@ -325,27 +335,41 @@ public final class TokenCache {
         synchronized void refresh() {
             if (inflight == null) {
                 stats.backgroundRefreshes.incrementAndGet();
-                startFetch();
+                startFetch(false);
             }
         }
 
-        private CompletableFuture<AccessToken> startFetch() {
+        synchronized boolean invalidate(String tokenValue) {
+            AccessToken c = current;
+            if (c == null || !c.value().equals(tokenValue)) {
+                return false;
+            }
+            previous = c; // still known as the agent's, so that a redirect hop can take it off
+            current = null;
+            lastFailure = null;
+            if (inflight == null) {
+                startFetch(true);
+            }
+            return true;
+        }
+
+        private CompletableFuture<AccessToken> startFetch(final boolean bypassCache) {
             final CompletableFuture<AccessToken> fetch = new CompletableFuture<AccessToken>();
             inflight = fetch;
             fetchExecutor().execute(new Runnable() {
                 @Override
                 public void run() {
-                    fetch(fetch);
+                    fetch(fetch, bypassCache);
                 }
             });
             return fetch;
         }
 
-        private void fetch(CompletableFuture<AccessToken> fetch) {
+        private void fetch(CompletableFuture<AccessToken> fetch, boolean bypassCache) {
             AccessToken token;
             stats.fetches.incrementAndGet();
             try {
-                token = source.fetch(key);
+                token = bypassCache ? source.fetchBypassingCache(key) : source.fetch(key);
             } catch (Throwable t) {
                 failed(fetch, asTokenException(t, key));
                 return;
@@ -353,7 +377,9 @@ public final class TokenCache {
             boolean first;
             synchronized (this) {
                 first = current == null && previous == null;
-                previous = current;
+                if (current != null) {
+                    previous = current; // else the token was dropped (invalidate), and is the previous one still
+                }
                 current = token;
                 inflight = null;
                 refreshFailures = 0;

@@ -24,11 +24,11 @@ public final class ConfigLoader {
 
     static final List<String> AGENT_KEYS = Arrays.asList("config", "endpoint", "api_version", "on_failure",
             "log_level", "log_format", "log_stats", "prefetch", "connect_timeout_ms", "read_timeout_ms",
-            "retry_timeout_ms", "max_wait_ms", "source");
+            "retry_timeout_ms", "max_wait_ms", "source", "retry_on_401");
     static final List<String> RULE_KEYS = Arrays.asList("match", "resource", "scope", "client_id", "object_id",
-            "msi_res_id", "authority", "source", "header", "prefix", "overwrite");
+            "msi_res_id", "authority", "source", "header", "prefix", "overwrite", "retry_on_401");
     /** Keys whose value may be a JSON boolean or number; every other key's value is text, a JSON string. */
-    private static final List<String> BOOLEAN_KEYS = Arrays.asList("prefetch", "overwrite");
+    private static final List<String> BOOLEAN_KEYS = Arrays.asList("prefetch", "overwrite", "retry_on_401");
     private static final List<String> NUMBER_KEYS = Arrays.asList("connect_timeout_ms", "read_timeout_ms",
             "retry_timeout_ms", "max_wait_ms", "log_stats");
     /** Headers the HTTP client manages itself (RFC 9110, 9112): a token there would break or smuggle requests. */
@@ -39,6 +39,8 @@ public final class ConfigLoader {
 
     private final Map<String, Setting> settings = new HashMap<String, Setting>();
     private final List<String> warnings = new ArrayList<String>();
+    /** The agent's {@code retry_on_401}: what a rule that does not say gets. */
+    private boolean retryOn401;
 
     private ConfigLoader() {
     }
@@ -107,6 +109,7 @@ public final class ConfigLoader {
         }
 
         URI endpoint = endpoint();
+        retryOn401 = bool(settings.get("retry_on_401"), false);
         if (!inline.isEmpty()) {
             rules.add(rule("inline rule", inline, null));
         }
@@ -294,6 +297,8 @@ public final class ConfigLoader {
             }
         }
         boolean overwrite = bool(keys.get("overwrite"), false);
+        // A rule's own retry_on_401, else the agent's (an inline rule has only the agent's, as with source).
+        boolean retryOn401 = bool(keys.get("retry_on_401"), this.retryOn401);
         if (pattern.scheme().equals("http") && !Hosts.isLoopback(pattern.host())) {
             warnings.add(name + " sends tokens over plain http to " + pattern.host()
                     + ": anyone on the network path can read them");
@@ -303,7 +308,8 @@ public final class ConfigLoader {
         TokenRequest request = new TokenRequest(isScope ? null : audience, isScope ? audience : null, identity,
                 authority == null || authority.value.trim().isEmpty() ? null : authority.value.trim());
         SourceKind source = keys.containsKey("source") ? ruleSource(keys.get("source")) : null;
-        Rule rule = new Rule(name, pattern, request, source, header, prefix.trim(), overwrite);
+        Rule rule = new Rule(name, pattern, request, source, header, prefix.trim(), overwrite,
+                retryOn401);
         ruleWhere.put(rule, match.where);
         return rule;
     }

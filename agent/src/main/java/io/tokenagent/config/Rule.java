@@ -12,13 +12,14 @@ public final class Rule {
     private final String header;
     private final String prefix;
     private final boolean overwrite;
+    private final boolean retryOn401;
 
     /**
      * @param name where the rule was written, for messages: {@code rules[2]} or {@code inline rule}
      * @param source the rule's own source, or null for the agent's
      */
     public Rule(String name, UrlPattern match, TokenRequest tokenRequest, SourceKind source, String header,
-            String prefix, boolean overwrite) {
+            String prefix, boolean overwrite, boolean retryOn401) {
         this.name = name;
         this.match = match;
         this.tokenRequest = tokenRequest;
@@ -26,6 +27,7 @@ public final class Rule {
         this.header = header;
         this.prefix = prefix;
         this.overwrite = overwrite;
+        this.retryOn401 = retryOn401;
     }
 
     public String name() {
@@ -56,6 +58,11 @@ public final class Rule {
 
     public boolean overwrite() {
         return overwrite;
+    }
+
+    /** Whether a safe request answered 401 with a Bearer challenge is sent once more with a new token. */
+    public boolean retryOn401() {
+        return retryOn401;
     }
 
     @Override

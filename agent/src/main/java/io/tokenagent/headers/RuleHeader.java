@@ -8,6 +8,7 @@ import io.tokenagent.config.Rule;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,12 +25,14 @@ final class RuleHeader implements HeaderRule {
     private final TokenCache cache;
     private final OnFailure onFailure;
     private final KeyStats stats;
+    private final UnauthorizedRecovery recovery;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
     /** The last token and the header value made from it: a cache hit then allocates nothing. */
     private volatile Object[] lastValue = {null, null};
 
-    RuleHeader(Rule rule, TokenCache cache, OnFailure onFailure) {
+    RuleHeader(Rule rule, TokenCache cache, OnFailure onFailure, UnauthorizedRecovery recovery) {
         this.rule = rule;
+        this.recovery = recovery;
         this.cache = cache;
         this.onFailure = onFailure;
         this.stats = cache.stats(rule.tokenRequest());
@@ -81,6 +84,17 @@ final class RuleHeader implements HeaderRule {
             token.whenCompleteAsync(complete, CallbackThreads.executor());
         }
         return result;
+    }
+
+    @Override
+    public boolean unauthorized(String sentValue, List<String> challenges, boolean replayable) {
+        if (!UnauthorizedRecovery.hasBearerChallenge(challenges)) {
+            log.debug("{}: 401 without a Bearer challenge; the token stays", rule.name());
+            return false;
+        }
+        String token = rule.prefix().isEmpty() ? sentValue : sentValue.substring(rule.prefix().length() + 1);
+        boolean another = recovery.refused(rule.name(), rule.tokenRequest(), token);
+        return another && replayable && rule.retryOn401();
     }
 
     /** The header value for a request that will carry it. */

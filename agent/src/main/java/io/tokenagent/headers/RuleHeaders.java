@@ -7,6 +7,8 @@ import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.config.Rule;
 import java.io.IOException;
+import io.tokenagent.token.SystemClock;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -28,9 +30,15 @@ public final class RuleHeaders implements HeaderProvider {
         this.hookFailures = new HookFailures(config.onFailure());
         Set<String> names = new LinkedHashSet<String>();
         Set<String> valuePrefixes = new LinkedHashSet<String>();
+        Map<TokenCache, UnauthorizedRecovery> recoveries = new HashMap<TokenCache, UnauthorizedRecovery>();
         for (Rule rule : config.rules()) {
             TokenCache cache = caches.get(rule);
-            headers.put(rule, new RuleHeader(rule, cache, config.onFailure()));
+            UnauthorizedRecovery recovery = recoveries.get(cache);
+            if (recovery == null) {
+                recovery = new UnauthorizedRecovery(cache, SystemClock.INSTANCE);
+                recoveries.put(cache, recovery);
+            }
+            headers.put(rule, new RuleHeader(rule, cache, config.onFailure(), recovery));
             this.caches.add(cache);
             names.add(rule.header());
             valuePrefixes.add(rule.prefix().isEmpty() ? "" : rule.prefix() + ' ');

@@ -61,8 +61,17 @@ public final class ImdsTokenSource implements TokenSource {
     }
 
     @Override
-    public AccessToken fetch(final TokenRequest request) throws TokenException {
-        final URL url = requestUrl(request);
+    public AccessToken fetch(TokenRequest request) throws TokenException {
+        return fetch(request, false);
+    }
+
+    @Override
+    public AccessToken fetchBypassingCache(TokenRequest request) throws TokenException {
+        return fetch(request, true);
+    }
+
+    private AccessToken fetch(final TokenRequest request, boolean bypassCache) throws TokenException {
+        final URL url = requestUrl(request, bypassCache);
         return retrying.fetch(describe(), request, new RetryingFetch.Attempt() {
             @Override
             public AccessToken run() throws TokenException {
@@ -83,10 +92,11 @@ public final class ImdsTokenSource implements TokenSource {
     }
 
     /** The endpoint has no query of its own (the configuration refuses one): the agent's parameters are all. */
-    private URL requestUrl(TokenRequest request) {
+    private URL requestUrl(TokenRequest request, boolean bypassCache) {
         Identity identity = ManagedIdentity.effective(request.identity(), defaultIdentity);
         Form query = new Form().add("api-version", apiVersion).add("resource", request.resource())
-                .add(identity.kind().parameter(), identity.value()).add("authority", request.authority());
+                .add(identity.kind().parameter(), identity.value()).add("authority", request.authority())
+                .add("bypass_cache", bypassCache ? "true" : null);
         try {
             return new URL(endpoint + "?" + query);
         } catch (java.net.MalformedURLException e) {

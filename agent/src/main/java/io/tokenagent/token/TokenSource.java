@@ -16,6 +16,14 @@ public interface TokenSource {
     AccessToken fetch(TokenRequest request) throws TokenException;
 
     /**
+     * The same, for a token the resource has just refused: asks the endpoint not to answer from a cache of its own
+     * where its protocol has a way to say so (IMDS's {@code bypass_cache=true}); by default a plain {@link #fetch}.
+     */
+    default AccessToken fetchBypassingCache(TokenRequest request) throws TokenException {
+        return fetch(request);
+    }
+
+    /**
      * The longest one {@link #fetch} can take, retries and the last call's timeouts included: what a request may
      * wait for a token, and what the cache's own safety net is derived from.
      */

@@ -55,6 +55,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void retryOn401IsTheAgentsUnlessARuleSaysOtherwise() throws Exception {
+        String rules = file("{\"retry_on_401\": true, \"rules\": [{\"match\": \"https://a.example\", \"resource\": "
+                + "\"https://r\"}, {\"match\": \"https://b.example\", \"resource\": \"https://r\", "
+                + "\"retry_on_401\": false}]}");
+        List<Rule> fromFile = load("config=" + rules).rules();
+        assertTrue(fromFile.get(0).retryOn401());
+        assertFalse(fromFile.get(1).retryOn401());
+        assertFalse(load("match=https://a.example,resource=https://r").rules().get(0).retryOn401());
+        assertTrue(load("match=https://a.example,resource=https://r,retry_on_401=TRUE").rules().get(0).retryOn401());
+
+        assertEquals("agent argument retry_on_401: \"yes\" is not one of true and false",
+                error("retry_on_401=yes"));
+        assertEquals(rules + ": rules[0].retry_on_401: \"1\" is not one of true and false", error("config=" + file(
+                "{\"rules\": [{\"match\": \"https://a.example\", \"resource\": \"https://r\", \"retry_on_401\": 1}]}")));
+    }
+
+    @Test
     void inlineRuleFromAgentArguments() throws Exception {
         AgentConfig config = load(" match = https://vault.example ,resource=https://vault.azure.net,client_id=abc,"
                 + "header=X-Token,prefix=Token,overwrite=true,");
@@ -107,8 +124,8 @@ class ConfigLoaderTest {
     void errorsNameWhereAndWhat() throws Exception {
         assertEquals("agent argument timeout: unknown key; known keys are config, endpoint, api_version, on_failure, "
                 + "log_level, log_format, log_stats, prefetch, connect_timeout_ms, read_timeout_ms, retry_timeout_ms, "
-                + "max_wait_ms, source, match, resource, scope, client_id, object_id, msi_res_id, authority, header, "
-                + "prefix, overwrite and rules",
+                + "max_wait_ms, source, retry_on_401, match, resource, scope, client_id, object_id, msi_res_id, "
+                + "authority, header, prefix, overwrite and rules",
                 error("timeout=5"));
         assertEquals("agent argument \"verbose\": expected key=value (arguments are key=value pairs separated by "
                 + "commas)", error("verbose"));
@@ -148,8 +165,8 @@ class ConfigLoaderTest {
     void aMisspeltSystemPropertyIsAnError() throws Exception {
         assertEquals("system property tokenagent.on_falure: unknown key; known keys are config, endpoint, api_version, "
                 + "on_failure, log_level, log_format, log_stats, prefetch, connect_timeout_ms, read_timeout_ms, "
-                + "retry_timeout_ms, max_wait_ms, source, match, resource, scope, client_id, object_id, msi_res_id, "
-                + "authority, header, prefix, overwrite and rules",
+                + "retry_timeout_ms, max_wait_ms, source, retry_on_401, match, resource, scope, client_id, object_id, "
+                + "msi_res_id, authority, header, prefix, overwrite and rules",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(null, props::get,
                         List.of("java.version", "tokenagent.on_falure"), env)).getMessage());
         props.put("tokenagent.on_failure", "proceed");
@@ -232,7 +249,7 @@ class ConfigLoaderTest {
         String expected = path + ": rules[0]." + key + ": ";
         assertEquals(expected + (ConfigLoader.RULE_KEYS.contains(key) ? "must be a JSON string, not true"
                 : "unknown key in a rule; a rule has " + "match, resource, scope, client_id, object_id, msi_res_id, "
-                        + "authority, source, header, prefix and overwrite"), error("config=" + path));
+                        + "authority, source, header, prefix, overwrite and retry_on_401"), error("config=" + path));
     }
 
     @Test

@@ -15,7 +15,7 @@ class RuleMatcherTest {
 
     private static Rule rule(String name, String match) {
         return new Rule(name, UrlPattern.parse(match), TokenRequest.forResource("r", Identity.SYSTEM_ASSIGNED, null), null,
-                "Authorization", "Bearer", false);
+                "Authorization", "Bearer", false, false);
     }
 
     @Test

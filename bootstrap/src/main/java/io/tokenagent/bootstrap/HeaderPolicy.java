@@ -1,6 +1,7 @@
 package io.tokenagent.bootstrap;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The agent's header policy, the same for every client: whether a matched request gets the rule's header (not
@@ -47,5 +48,38 @@ public final class HeaderPolicy {
             }
         }
         return removed;
+    }
+
+    /**
+     * What a hook does with a response: when it is a {@code 401} to a request that carried the agent's header
+     * ({@code rule}'s), tells the rule (see {@link HeaderRule#unauthorized}). Anything else does nothing. Never throws:
+     * what goes wrong is reported on the failure channel and the response goes to the application as it is.
+     *
+     * @param sent the headers the request was sent with
+     * @param challenges the response's {@code WWW-Authenticate} values
+     * @param method the request's method; {@code hasBody} whether it had a body
+     * @return whether the hook sends the request once more, with a new header value, and hands the application only
+     *     that second answer
+     */
+    public static boolean replayAfter(String hook, HeaderRule rule, RequestHeaders sent, int status,
+            List<String> challenges, String method, boolean hasBody) {
+        if (status != 401 || rule == null) {
+            return false;
+        }
+        try {
+            for (String value : sent.values(rule.headerName())) {
+                if (TokenAgentBridge.isInjectedValue(value)) {
+                    return rule.unauthorized(value, challenges, !hasBody && isSafe(method));
+                }
+            }
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(hook, null, t);
+        }
+        return false;
+    }
+
+    /** GET, HEAD and OPTIONS: the methods the agent may send twice (RFC 9110 safe methods, less TRACE). */
+    private static boolean isSafe(String method) {
+        return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenagent.bootstrap;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,4 +35,17 @@ public interface HeaderRule {
      * continuations that must run on the client's own event loop must hop there themselves.
      */
     CompletableFuture<String> headerValueAsync(String scheme, String host, int port);
+
+    /**
+     * Told that a request which carried {@code sentValue}, this rule's header, was answered {@code 401} with these
+     * {@code WWW-Authenticate} values. The rule decides (see the README's "401 recovery"): with a Bearer challenge it
+     * drops the token and fetches a new one, at most once per token per 30 seconds. Never blocks, never throws.
+     *
+     * @param replayable whether the request is safe to send again (GET, HEAD or OPTIONS without a body)
+     * @return whether the hook sends the request once more (with {@link #headerValue}, which waits for the new
+     *     token as any request does); the hook sends a request once more at most. By default false: nothing to do
+     */
+    default boolean unauthorized(String sentValue, List<String> challenges, boolean replayable) {
+        return false;
+    }
 }

@@ -15,7 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -29,6 +33,14 @@ public final class JdkHttpClientHook {
     private static final MethodHandle SET_SYSTEM_HEADER = setSystemHeader();
     /** Sets {@code HttpRequestImpl.userHeaders}, the application's headers as one exchange will send them. */
     private static final MethodHandle SET_USER_HEADERS = setUserHeaders();
+
+    /** {@code Response.request()}, {@code statusCode()} and {@code headers()}, and the request's system headers. */
+    private static final MethodHandle[] RESPONSE = responseAccess();
+    /** {@code HttpRequestImpl.newInstanceForAuthentication}: the copy the client makes to answer a challenge. */
+    private static final MethodHandle NEW_FOR_AUTHENTICATION = newForAuthentication();
+    /** The requests the hook sent once more after a 401, so that none is sent a third time; weakly held. */
+    private static final Set<HttpRequest> REPLAYS = Collections.newSetFromMap(
+            Collections.synchronizedMap(new WeakHashMap<HttpRequest, Boolean>()));
 
     private static final String NAME = "java.net.http";
 
@@ -56,6 +68,85 @@ public final class JdkHttpClientHook {
         } catch (Throwable t) {
             TokenAgentBridge.hookFailed(NAME, null, t);
             return null; // overwrite then leaves the application's header in place rather than fail requests
+        }
+    }
+
+    private static MethodHandle[] responseAccess() {
+        try {
+            Class<?> response = Class.forName("jdk.internal.net.http.Response");
+            Class<?> request = Class.forName("jdk.internal.net.http.HttpRequestImpl");
+            Class<?> builder = Class.forName("jdk.internal.net.http.common.HttpHeadersBuilder");
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(response, MethodHandles.lookup());
+            MethodHandle systemHeaders = MethodHandles.filterReturnValue(
+                    MethodHandles.privateLookupIn(request, MethodHandles.lookup())
+                            .findVirtual(request, "getSystemHeadersBuilder", MethodType.methodType(builder)),
+                    MethodHandles.privateLookupIn(builder, MethodHandles.lookup()).findVirtual(builder, "build", MethodType.methodType(HttpHeaders.class)));
+            return new MethodHandle[] {
+                lookup.findVirtual(response, "request", MethodType.methodType(request))
+                        .asType(MethodType.methodType(HttpRequest.class, Object.class)),
+                lookup.findVirtual(response, "statusCode", MethodType.methodType(int.class))
+                        .asType(MethodType.methodType(int.class, Object.class)),
+                lookup.findVirtual(response, "headers", MethodType.methodType(HttpHeaders.class))
+                        .asType(MethodType.methodType(HttpHeaders.class, Object.class)),
+                systemHeaders.asType(MethodType.methodType(HttpHeaders.class, HttpRequest.class))};
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
+            return null; // no 401 recovery then, rather than fail requests
+        }
+    }
+
+    private static MethodHandle newForAuthentication() {
+        try {
+            Class<?> request = Class.forName("jdk.internal.net.http.HttpRequestImpl");
+            return MethodHandles.lookup().findStatic(request, "newInstanceForAuthentication",
+                    MethodType.methodType(request, request))
+                    .asType(MethodType.methodType(HttpRequest.class, HttpRequest.class));
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
+            return null;
+        }
+    }
+
+    /**
+     * At the end of an exchange's response filters, when none asked for another exchange ({@code next} null): a 401
+     * to the agent's token is reported, and when the agent says so the exchange's request is sent once more, as
+     * the client's own authentication does, with a fresh copy on which {@link #beforeExchange} puts the new token.
+     *
+     * @param response the client's internal response
+     * @return the request of the next exchange, or null for none: the response goes to the application
+     */
+    public static HttpRequest afterResponse(HttpRequest next, Object response) {
+        if (next != null || RESPONSE == null || NEW_FOR_AUTHENTICATION == null) {
+            return next;
+        }
+        try {
+            if ((int) RESPONSE[1].invokeExact(response) != 401) {
+                return null;
+            }
+            final HttpRequest request = (HttpRequest) RESPONSE[0].invokeExact(response);
+            final HttpHeaders sent = (HttpHeaders) RESPONSE[3].invokeExact(request);
+            HttpHeaders headers = (HttpHeaders) RESPONSE[2].invokeExact(response);
+            boolean hasBody = request.bodyPublisher().map(p -> p.contentLength() != 0).orElse(false);
+            boolean replay = HeaderPolicy.replayAfter(NAME, match(request.uri()), new RequestHeaders() {
+                @Override
+                public List<String> values(String name) {
+                    return sent.allValues(name);
+                }
+
+                @Override
+                public void remove(String name) {
+                    throw new UnsupportedOperationException("read only");
+                }
+            }, 401, headers.allValues("WWW-Authenticate"), request.method(), hasBody);
+            if (!replay || REPLAYS.remove(request)) {
+                return null;
+            }
+            HttpRequest again = (HttpRequest) NEW_FOR_AUTHENTICATION.invokeExact(request);
+            REPLAYS.add(again);
+            return again;
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
+            return null;
         }
     }
 

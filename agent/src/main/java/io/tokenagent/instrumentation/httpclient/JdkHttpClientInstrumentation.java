@@ -3,6 +3,7 @@ package io.tokenagent.instrumentation.httpclient;
 import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.MethodExitCall;
 import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Label;
@@ -17,7 +18,8 @@ import org.objectweb.asm.Opcodes;
  * client's own Basic authentication: nothing the application holds is changed, and a hop to another URL starts
  * without it. Failing in the filters fails the exchange's future, which is the client's own error path. A second,
  * small hook at {@code sendAsync} (which {@code send} calls too) waits for a token that is not cached yet without
- * holding any thread.
+ * holding any thread. At the end of the response filters, a third sees each exchange's response: a 401 to the
+ * agent's token may start another exchange, as the client's own authentication does.
  */
 public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
 
@@ -25,6 +27,10 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
     private static final String CLIENT_IMPL = "jdk/internal/net/http/HttpClientImpl";
     private static final String HOOK = "io/tokenagent/instrumentation/httpclient/JdkHttpClientHook";
     private static final String REQUEST_FILTERS = "(Ljdk/internal/net/http/HttpRequestImpl;)V";
+    private static final String RESPONSE_FILTERS = "(Ljdk/internal/net/http/Response;)"
+            + "Ljdk/internal/net/http/HttpRequestImpl;";
+    private static final String AFTER_RESPONSE = "(Ljava/net/http/HttpRequest;Ljava/lang/Object;)"
+            + "Ljava/net/http/HttpRequest;";
     private static final String SEND_ASYNC = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
             + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
             + "Ljava/util/concurrent/CompletableFuture;";
@@ -55,11 +61,12 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
         final String method = filters ? "requestFilters" : "sendAsync";
         final String descriptor = filters ? REQUEST_FILTERS : SEND_ASYNC;
         // The hook goes in the platform loader with java.net.http: the boot loader cannot see its types.
-        if (!ClassShape.of(reader).hasMethod(method, descriptor)
-                || !context.defineHook(HOOK.replace('/', '.'), loader, "java.net.http", "jdk.internal.net.http")) {
+        ClassShape shape = ClassShape.of(reader);
+        if (!shape.hasMethod(method, descriptor) || !context.defineHook(HOOK.replace('/', '.'), loader,
+                "java.net.http", "jdk.internal.net.http", "jdk.internal.net.http.common")) {
             return null;
         }
-        return new MethodRewrite(method, descriptor) {
+        byte[] rewritten = new MethodRewrite(method, descriptor) {
             @Override
             protected MethodVisitor rewrite(MethodVisitor body) {
                 return new MethodVisitor(Opcodes.ASM9, body) {
@@ -98,5 +105,10 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
                 };
             }
         }.applyTo(reader);
+        if (!filters || !shape.hasMethod("responseFilters", RESPONSE_FILTERS)) {
+            return rewritten;
+        }
+        return MethodExitCall.insert(new ClassReader(rewritten), "responseFilters", RESPONSE_FILTERS, HOOK,
+                "afterResponse", AFTER_RESPONSE, "jdk/internal/net/http/HttpRequestImpl", 1);
     }
 }

@@ -69,7 +69,37 @@ public final class OkHttpHook implements Interceptor {
         if (value == null) {
             return chain.proceed(headers.request);
         }
-        return chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
+        Response response = chain.proceed(headers.request.newBuilder().header(rule.headerName(), value).build());
+        if (this != FIRST || !unauthorized(rule, response)) {
+            return response;
+        }
+        response.close(); // its connection goes back before the wait for the new token
+        // Sent once more from here, as any request: the new token, or the on_failure path.
+        value = rule.headerValue(url.scheme(), url.host(), url.port());
+        return chain.proceed(value == null ? headers.request
+                : headers.request.newBuilder().header(rule.headerName(), value).build());
+    }
+
+    /**
+     * Tells the agent of a 401 to the call's last hop when that hop carried the rule's header (a redirect to a URL of
+     * another rule is that rule's business); whether to send the call once more.
+     */
+    private static boolean unauthorized(HeaderRule rule, Response response) {
+        try {
+            if (response.code() != 401) {
+                return false;
+            }
+            Request sent = response.request();
+            HttpUrl url = sent.url();
+            if (TokenAgentBridge.match(url.scheme(), url.host(), url.port(), url.encodedPath()) != rule) {
+                return false;
+            }
+            return HeaderPolicy.replayAfter(NAME, rule, new Headers(sent), 401, response.headers("WWW-Authenticate"),
+                    sent.method(), sent.body() != null);
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
+            return false;
+        }
     }
 
     /** An OkHttp request's headers, for {@link HeaderPolicy}: requests are immutable, so removing makes a copy. */

@@ -5,7 +5,9 @@ import io.tokenagent.bootstrap.HeaderRule;
 import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -27,12 +29,15 @@ public final class UrlConnectionHook {
     private static final MethodHandle SET;
     private static final MethodHandle ADD;
     private static final MethodHandle REMOVE;
+    /** {@code MessageHeader.multiValueIterator}: every value of a name, for the response's challenges. */
+    private static final MethodHandle ALL_VALUES;
 
     static {
         MethodHandle findValue = null;
         MethodHandle set = null;
         MethodHandle add = null;
         MethodHandle remove = null;
+        MethodHandle allValues = null;
         try {
             Class<?> messageHeader = Class.forName("sun.net.www.MessageHeader");
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -43,6 +48,8 @@ public final class UrlConnectionHook {
             add = generic(lookup.findVirtual(messageHeader, "add", twoStrings));
             remove = generic(lookup.findVirtual(messageHeader, "remove",
                     MethodType.methodType(void.class, String.class)));
+            allValues = generic(lookup.findVirtual(messageHeader, "multiValueIterator",
+                    MethodType.methodType(Iterator.class, String.class)));
         } catch (Throwable t) {
             // An initialiser that threw would fail every request: without the handles the hook does nothing.
             TokenAgentBridge.hookFailed(NAME, null, t);
@@ -52,6 +59,7 @@ public final class UrlConnectionHook {
         SET = set;
         ADD = add;
         REMOVE = remove;
+        ALL_VALUES = allValues;
     }
 
     private UrlConnectionHook() {
@@ -95,6 +103,30 @@ public final class UrlConnectionHook {
             }
         } catch (Throwable t) {
             HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
+        }
+    }
+
+    /**
+     * Tells the agent of a 401 to a request that went out with {@code requests}. The connection is not sent once
+     * more by the agent, whatever {@code retry_on_401} says: the application sees this 401, and its next request
+     * gets the new token.
+     */
+    @SuppressWarnings("unchecked")
+    public static void unauthorized(Object requests, Object responses, URL url) {
+        if (FIND_VALUE == null) {
+            return;
+        }
+        try {
+            List<String> challenges = new ArrayList<String>();
+            Iterator<String> values = (Iterator<String>) ALL_VALUES.invokeExact(responses, "WWW-Authenticate");
+            while (values.hasNext()) {
+                challenges.add(values.next());
+            }
+            HeaderRule rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
+            // No method: never replayable, as the connection cannot be sent again from here.
+            HeaderPolicy.replayAfter(NAME, rule, new Headers(requests), 401, challenges, null, false);
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
         }
     }
 

@@ -4,21 +4,27 @@ import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
+import io.tokenagent.instrumentation.MethodExitCall;
 import org.objectweb.asm.ClassReader;
 
 /**
  * Apache HttpClient 5.0 to 5.6, classic API. As in 4.x, its execution chain ends in
  * {@code MainClientExec.execute(request, scope, chain)} once per request sent, with the target host in the scope's
- * route: the hook adjusts the request's headers there.
+ * route: the hook adjusts the request's headers there. The response is seen one step up, at
+ * {@code ConnectExec.execute}, which leases the connection: a request sent once more after a 401 (see
+ * {@link ApacheClassic5Hook#afterConnectExec}) goes through it again and gets a connection of its own.
  */
 public final class ApacheClassic5Instrumentation implements ClientInstrumentation {
 
     private static final String TARGET = "org/apache/hc/client5/http/impl/classic/MainClientExec";
+    private static final String CONNECT = "org/apache/hc/client5/http/impl/classic/ConnectExec";
     private static final String EXECUTE = "(Lorg/apache/hc/core5/http/ClassicHttpRequest;"
             + "Lorg/apache/hc/client5/http/classic/ExecChain$Scope;Lorg/apache/hc/client5/http/classic/ExecChain;)"
             + "Lorg/apache/hc/core5/http/ClassicHttpResponse;";
     private static final String HOOK_DESCRIPTOR = "(Lorg/apache/hc/core5/http/ClassicHttpRequest;"
             + "Lorg/apache/hc/client5/http/classic/ExecChain$Scope;)V";
+    private static final String AFTER = "(Lorg/apache/hc/core5/http/ClassicHttpResponse;"
+            + "Lorg/apache/hc/client5/http/classic/ExecChainHandler;" + EXECUTE.substring(1);
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v5/ApacheClassic5Hook";
 
     @Override
@@ -28,7 +34,7 @@ public final class ApacheClassic5Instrumentation implements ClientInstrumentatio
 
     @Override
     public String[] targetClasses() {
-        return new String[] {TARGET};
+        return new String[] {TARGET, CONNECT};
     }
 
     @Override
@@ -44,6 +50,9 @@ public final class ApacheClassic5Instrumentation implements ClientInstrumentatio
             return null;
         }
         context.defineHook(HOOK.replace('/', '.'), loader, null);
+        if (CONNECT.equals(internalName)) {
+            return MethodExitCall.insert(reader, "execute", EXECUTE, HOOK, "afterConnectExec", AFTER, null, 0, 1, 2, 3);
+        }
         return MethodEntryCall.insert(reader, "execute", EXECUTE, HOOK, "beforeExecute", HOOK_DESCRIPTOR, 1, 2);
     }
 }
