@@ -346,8 +346,8 @@ public final class TokenCache {
             }
             previous = c; // still known as the agent's, so that a redirect hop can take it off
             current = null;
-            lastFailure = null;
-            if (inflight == null) {
+            // A key the endpoint asked to leave alone (Retry-After) stays held; the first request after it fetches.
+            if (inflight == null && (heldBy == null || clock.getAsLong() >= heldUntil)) {
                 startFetch(true);
             }
             return true;
@@ -427,8 +427,8 @@ public final class TokenCache {
                             + "trying again in {}: {}", key, stillValid.fingerprint(), Durations.seconds(timeLeft),
                             Durations.seconds(delay), error.getMessage());
                 } else {
-                    log.debug("refresh {} for {} failed; trying again in {}: {}", failures, key, Durations.seconds(delay),
-                            error.getMessage());
+                    log.debug("refresh {} for {} failed; trying again in {}: {}", failures, key,
+                            Durations.seconds(delay), error.getMessage());
                 }
                 scheduleRefresh(delay);
             } else {
