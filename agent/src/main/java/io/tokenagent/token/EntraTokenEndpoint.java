@@ -144,7 +144,7 @@ final class EntraTokenEndpoint {
         EndpointCall.Response response = call.send(url(target), HEADERS, form.bytes(),
                 EntraProxy.select(context, target), route == null ? null : route.tls(), null);
         if (response.status == 200) {
-            AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong(), described);
+            AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong());
             log.debug("{}: token for {}, expires in {} s, {}", described, request,
                     (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
             return token;

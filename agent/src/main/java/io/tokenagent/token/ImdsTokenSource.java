@@ -83,7 +83,7 @@ public final class ImdsTokenSource implements TokenSource {
     private AccessToken attempt(URL url, TokenRequest request) throws TokenException {
         EndpointCall.Response response = call.send(url, HEADERS, null, Proxy.NO_PROXY);
         if (response.status == 200) {
-            AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong(), describe());
+            AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong());
             log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
                     (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
             return token;

@@ -91,7 +91,7 @@ abstract class ManagedIdentitySource implements TokenSource {
         if (response.status != 200) {
             throw StatusFailure.of(response, clock.getAsLong(), sent);
         }
-        AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong(), describe());
+        AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong());
         checkIdentity(response.body, identity);
         log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
                 (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());

@@ -29,42 +29,42 @@ final class TokenResponseParser {
      * @param receivedAtMillis when the response arrived, the base for {@code expires_in} and {@code refresh_in}
      * @throws TokenException (not retryable) naming what is wrong with the response
      */
-    static AccessToken parseToken(String body, long receivedAtMillis, String endpoint) throws TokenException {
-        Map<String, String> fields = fields(body, endpoint);
+    static AccessToken parseToken(String body, long receivedAtMillis) throws TokenException {
+        Map<String, String> fields = fields(body);
         String token = fields.get("access_token");
         if (token == null || token.isEmpty()) {
-            throw new TokenException(endpoint + ": response has no access_token", false);
+            throw new TokenException("response has no access_token", false);
         }
         // The token goes into a header as it is (some clients' own header checks are bypassed on the way): a
         // line break from a broken or hostile endpoint must never become a second header.
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new TokenException(endpoint + ": access_token has a character not allowed in a header (at "
+                throw new TokenException("access_token has a character not allowed in a header (at "
                         + i + ")", false);
             }
         }
         String type = fields.get("token_type");
         if (type != null && !type.equalsIgnoreCase("Bearer")) {
-            throw new TokenException(endpoint + ": token_type is \"" + excerpt(type) + "\", not Bearer", false);
+            throw new TokenException("token_type is \"" + excerpt(type) + "\", not Bearer", false);
         }
         String expiresIn = fields.get("expires_in");
         String expiresOn = fields.get("expires_on");
         if (expiresIn == null && expiresOn == null) {
-            throw new TokenException(endpoint + ": response has no expiry: expires_in and expires_on missing", false);
+            throw new TokenException("response has no expiry: expires_in and expires_on missing", false);
         }
         long expiresAt = expiry(expiresIn == null ? -1 : receivedAtMillis
-                + seconds(expiresIn, "expires_in", endpoint) * 1000,
-                expiresOn == null ? -1 : epochSeconds(expiresOn, endpoint) * 1000, receivedAtMillis);
+                + seconds(expiresIn, "expires_in") * 1000,
+                expiresOn == null ? -1 : epochSeconds(expiresOn) * 1000, receivedAtMillis);
         if (expiresAt <= receivedAtMillis) {
-            throw new TokenException(endpoint + ": the token it returned has already expired", false);
+            throw new TokenException("the token it returned has already expired", false);
         }
         if (expiresAt - receivedAtMillis > MAX_LIFETIME_MILLIS) {
-            throw new TokenException(endpoint + ": the token it returned is said to live "
+            throw new TokenException("the token it returned is said to live "
                     + (expiresAt - receivedAtMillis) / 86400000 + " days: not a believable lifetime, not cached", false);
         }
         String refreshIn = fields.get("refresh_in");
-        long refreshInMillis = refreshIn == null ? -1 : seconds(refreshIn, "refresh_in", endpoint) * 1000;
+        long refreshInMillis = refreshIn == null ? -1 : seconds(refreshIn, "refresh_in") * 1000;
         return new AccessToken(token, receivedAtMillis, expiresAt, refreshInMillis);
     }
 
@@ -78,7 +78,7 @@ final class TokenResponseParser {
         }
         Map<String, String> fields;
         try {
-            fields = fields(body, "");
+            fields = fields(body);
         } catch (TokenException e) {
             return "(a body that is not a JSON object: " + size(body) + ")";
         }
@@ -96,7 +96,7 @@ final class TokenResponseParser {
 
     /** One top-level field of a JSON object as text (e.g. the identity a response names), or null. */
     static String field(String body, String name) throws TokenException {
-        return fields(body, "").get(name);
+        return fields(body).get(name);
     }
 
     /** How big a body was and a fingerprint to tell bodies apart, for messages that must not quote it. */
@@ -114,20 +114,20 @@ final class TokenResponseParser {
     }
 
     /** The scalar fields of the object (of {@code data} when wrapped), with {@code error.code} style nesting. */
-    private static Map<String, String> fields(String body, String endpoint) throws TokenException {
+    private static Map<String, String> fields(String body) throws TokenException {
         Map<String, String> fields = new HashMap<String, String>();
         try {
             JsonParser parser = JSON.createParser(body);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new TokenException(endpoint + ": response is not a JSON object (" + size(body) + ")", false);
+                    throw new TokenException("response is not a JSON object (" + size(body) + ")", false);
                 }
                 readObject(parser, "", fields);
             } finally {
                 parser.close();
             }
         } catch (IOException e) {
-            throw new TokenException(endpoint + ": response is not valid JSON (" + size(body) + ")", false);
+            throw new TokenException("response is not valid JSON (" + size(body) + ")", false);
         }
         if ("true".equals(fields.get("success"))) {
             Map<String, String> data = new HashMap<String, String>();
@@ -185,17 +185,17 @@ final class TokenResponseParser {
     /** Latest expiry believed: year 9999. Anything later is a broken or hostile endpoint, not a long token. */
     private static final long MAX_EPOCH_SECONDS = 253402300799L;
 
-    private static long seconds(String value, String field, String endpoint) throws TokenException {
+    private static long seconds(String value, String field) throws TokenException {
         long seconds = decimalSeconds(value);
         if (seconds >= 0 && seconds < 1000000000L) {
             return seconds;
         }
-        throw new TokenException(endpoint + ": " + field + " is \"" + excerpt(value) + "\", not a number of seconds",
+        throw new TokenException(field + " is \"" + excerpt(value) + "\", not a number of seconds",
                 false);
     }
 
     /** Epoch seconds (string or number), an ISO-8601 instant, or App Service's 2017 date. */
-    private static long epochSeconds(String value, String endpoint) throws TokenException {
+    private static long epochSeconds(String value) throws TokenException {
         String v = value.trim();
         long seconds = decimalSeconds(v);
         if (seconds < 0) {
@@ -205,12 +205,12 @@ final class TokenResponseParser {
             try {
                 seconds = java.time.OffsetDateTime.parse(v).toEpochSecond();
             } catch (RuntimeException notIso) {
-                throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v)
+                throw new TokenException("expires_on is \"" + excerpt(v)
                         + "\", neither epoch seconds, an App Service date nor an ISO-8601 time", false);
             }
         }
         if (seconds > MAX_EPOCH_SECONDS) {
-            throw new TokenException(endpoint + ": expires_on is \"" + excerpt(v) + "\", past the year 9999", false);
+            throw new TokenException("expires_on is \"" + excerpt(v) + "\", past the year 9999", false);
         }
         return seconds;
     }

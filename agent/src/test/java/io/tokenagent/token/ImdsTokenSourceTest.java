@@ -187,6 +187,14 @@ class ImdsTokenSourceTest {
     }
 
     @Test
+    void aBadTokenResponseNamesTheEndpointOnce() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(okJson("{\"expires_in\":60}")));
+        TokenException e = assertThrows(TokenException.class, () -> source(30000).fetch(VAULT));
+        assertEquals("IMDS http://127.0.0.1:" + server.port() + PATH + ": response has no access_token"
+                + " (resource https://vault.azure.net (system-assigned identity))", e.getMessage());
+    }
+
+    @Test
     void givesUpWithinTheRetryTimeoutSayingHowOftenItTried() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(503).withBody("busy")));
         TokenException e = assertThrows(TokenException.class, () -> source(10000).fetch(VAULT));
