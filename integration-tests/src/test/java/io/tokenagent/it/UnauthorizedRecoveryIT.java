@@ -104,6 +104,9 @@ class UnauthorizedRecoveryIT extends AgentTestSupport {
                 : List.of("Bearer token-old", "Bearer token-new"), received(api, "/api/data", "Authorization"));
         assertEquals(List.of("none", "true"), bypassCacheParameters());
         assertNoSecret(get, "token-old", "token-new");
+        assertEquals(replays ? 0 : 1, get.stderrLines().stream()
+                .filter(l -> l.contains("WARN") && l.contains("retry_on_401 is set, but urlconnection cannot send"))
+                .count(), "a client that cannot replay says so once, at warn: " + get.stderr());
 
         if (!replays) {
             return; // nothing to replay; and its streamed POST's 401 ends as HttpRetryException before the agent's hook

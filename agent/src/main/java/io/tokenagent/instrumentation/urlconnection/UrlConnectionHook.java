@@ -108,8 +108,8 @@ public final class UrlConnectionHook {
 
     /**
      * Tells the agent of a 401 to a request that went out with {@code requests}. The connection is not sent once
-     * more by the agent, whatever {@code retry_on_401} says: the application sees this 401, and its next request
-     * gets the new token.
+     * more by the agent, whatever {@code retry_on_401} says (a rule that sets it says so once, at warn): the
+     * application sees this 401, and its next request gets the new token.
      */
     @SuppressWarnings("unchecked")
     public static void unauthorized(Object requests, Object responses, URL url) {
@@ -123,8 +123,8 @@ public final class UrlConnectionHook {
                 challenges.add(values.next());
             }
             HeaderRule rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
-            // No method: never replayable, as the connection cannot be sent again from here.
-            HeaderPolicy.replayAfter(NAME, rule, new Headers(requests), 401, challenges, null, false);
+            // The connection cannot be sent again from here: renewal only.
+            HeaderPolicy.renewAfter(NAME, rule, new Headers(requests), challenges);
         } catch (Throwable t) {
             TokenAgentBridge.hookFailed(NAME, null, t);
         }
