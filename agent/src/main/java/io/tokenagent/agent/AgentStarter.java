@@ -8,7 +8,6 @@ import io.tokenagent.cache.TokenCache;
 import io.tokenagent.config.AgentConfig;
 import io.tokenagent.instrumentation.ClientTransformer;
 import io.tokenagent.instrumentation.InstrumentationContext;
-import io.tokenagent.instrumentation.Instrumentations;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.metrics.JmxPublisher;
 import io.tokenagent.metrics.StatsLine;

@@ -1,8 +1,9 @@
 package io.tokenagent.instrumentation;
 
 /**
- * The instrumentation of one HTTP client family. Implementations are listed in {@link Instrumentations}; adding a
- * client adds one package under {@code io.tokenagent.instrumentation} and one line there.
+ * The instrumentation of one HTTP client family. Implementations are listed in the agent's registry
+ * ({@code io.tokenagent.agent.Instrumentations}); adding a client adds one package under
+ * {@code io.tokenagent.instrumentation} and one line there.
  *
  * <p>Constructors must be trivial: every instrumentation is created at start, whether or not the application uses
  * its client. Work (ASM, helper classes) happens in {@link #transform} when a target class is loaded.

@@ -1,5 +1,6 @@
 package io.tokenagent.instrumentation;
 
+import io.tokenagent.agent.Instrumentations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

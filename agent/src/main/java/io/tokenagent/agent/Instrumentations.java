@@ -1,5 +1,6 @@
-package io.tokenagent.instrumentation;
+package io.tokenagent.agent;
 
+import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheAsync4Instrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheClassicInstrumentation;
 import io.tokenagent.instrumentation.apache.v4.ApacheDirectorInstrumentation;
@@ -16,7 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every client family the agent instruments: adding a client adds its package and one line here. A plain list
+ * Every client family the agent instruments: adding a client adds its package under
+ * {@code io.tokenagent.instrumentation} and one line here. Kept with the wiring, not beside the instrumentations'
+ * shared classes, so that the client packages depend on those and nothing depends back on them. A plain list
  * rather than a {@code ServiceLoader}, which would scan the application's whole class path at every start.
  */
 public final class Instrumentations {
