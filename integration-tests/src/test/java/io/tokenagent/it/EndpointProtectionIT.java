@@ -177,8 +177,10 @@ class EndpointProtectionIT {
         long gap = callStarts.get(1) - callStarts.get(0);
         assertTrue(gap >= 3000, "next call " + gap + " ms after the 429");
         assertTrue(load.lead.startsWith("200 "), "the request waiting when the 429 came gets the token: " + load.lead);
-        assertTrue(load.failed > 0, load.line);
-        assertTrue(load.slowestFailedMs < 1000, "requests during the hold fail at once: " + load.line);
+        // Waiting out the hold would take the 2 s left of it, and give one failure per thread (8) in all. The
+        // slowest bound leaves room for a thread's first, cold request on a loaded 2-core machine (1 029 ms seen).
+        assertTrue(load.failed >= 100, "requests during the hold fail at once, so many are made: " + load.line);
+        assertTrue(load.slowestFailedMs < 1800, "requests during the hold fail at once: " + load.line);
         assertTrue(load.firstError.contains("no new attempt for"), load.firstError);
         assertTrue(load.firstError.contains("HTTP 429"), load.firstError);
         assertEquals(0, withoutToken.get(), "on_failure=fail: nothing goes out without the token");
@@ -200,7 +202,8 @@ class EndpointProtectionIT {
         assertEquals(0, load.failed, load.line);
         assertTrue(withoutToken.get() > 0, "requests during the hold went out without the header");
         assertEquals(load.requests + 1, withoutToken.get() + withValidToken.get());
-        assertTrue(load.slowestOkMs < 1000, "no request waited: " + load.line);
+        assertTrue(withoutToken.get() >= 100, "requests during the hold go at once, so many are made");
+        assertTrue(load.slowestOkMs < 1800, "no request waited out the hold: " + load.line);
         figure("429 Retry-After 3 s proceed " + jdk + " sent without the header during the hold", withoutToken.get());
         figure("429 Retry-After 3 s proceed " + jdk + " slowest request ms", load.slowestOkMs);
     }
