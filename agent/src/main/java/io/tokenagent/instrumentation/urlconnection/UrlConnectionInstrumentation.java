@@ -22,7 +22,7 @@ import org.objectweb.asm.Opcodes;
  * once more ({@code serverAuthentication != null} → {@code continue}). {@link UrlConnectionHook#unauthorized} is put
  * between that answer and its null test: it is told of every 401 there, and when the agent would send the request
  * again ({@code retry_on_401}) it answers non-null, so the JDK's loop sends it again, through {@code writeRequests()}
- * and so with the new token. The JDK's own credentials, when it has some, are never replaced.
+ * and so with the new token. When the JDK found credentials of its own, the hook gives its answer back unchanged.
  */
 public final class UrlConnectionInstrumentation implements ClientInstrumentation {
 
