@@ -102,12 +102,9 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                     if (opcode == Opcodes.INVOKEVIRTUAL && "sun/net/www/http/HttpClient".equals(owner)
                             && "writeRequests".equals(method)) {
                         // The operands of the call are already on the stack; the hook's go above them.
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "requests", MESSAGE_HEADER);
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "userHeaders", MESSAGE_HEADER);
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, "java/net/URLConnection", "url", "Ljava/net/URL;");
+                        thisField(mv, TARGET, "requests", MESSAGE_HEADER);
+                        thisField(mv, TARGET, "userHeaders", MESSAGE_HEADER);
+                        thisField(mv, "java/net/URLConnection", "url", "Ljava/net/URL;");
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeWrite",
                                 "(Ljava/lang/Object;Ljava/lang/Object;Ljava/net/URL;)V", false);
                         rewritten = true;
@@ -121,6 +118,12 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                 }
             };
         }
+    }
+
+    /** Pushes {@code this.name}, the connection's field, onto the operand stack. */
+    private static void thisField(MethodVisitor mv, String owner, String name, String descriptor) {
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, name, descriptor);
     }
 
     /**
@@ -147,16 +150,11 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
         @Override
         public void visitJumpInsn(int opcode, Label label) {
             if (afterServerAuthentication && (opcode == Opcodes.IFNULL || opcode == Opcodes.IFNONNULL)) {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "requests", MESSAGE_HEADER);
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "responses", MESSAGE_HEADER);
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, "java/net/URLConnection", "url", "Ljava/net/URL;");
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, "java/net/HttpURLConnection", "method", "Ljava/lang/String;");
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "poster", POSTER);
+                thisField(mv, TARGET, "requests", MESSAGE_HEADER);
+                thisField(mv, TARGET, "responses", MESSAGE_HEADER);
+                thisField(mv, "java/net/URLConnection", "url", "Ljava/net/URL;");
+                thisField(mv, "java/net/HttpURLConnection", "method", "Ljava/lang/String;");
+                thisField(mv, TARGET, "poster", POSTER);
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "unauthorized", UNAUTHORIZED_DESCRIPTOR, false);
             }
             afterServerAuthentication = false;
