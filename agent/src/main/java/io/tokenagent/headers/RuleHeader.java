@@ -9,7 +9,9 @@ import io.tokenagent.logging.Logs;
 import io.tokenagent.token.AccessToken;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -30,6 +32,7 @@ final class RuleHeader implements HeaderRule {
     /** The last token and the header value made from it: a cache hit then allocates nothing. */
     private volatile Object[] lastValue = {null, null};
     /** The hooks that have said they cannot replay for this rule (said once each). */
+    private final Set<String> toldCannotReplay = ConcurrentHashMap.newKeySet();
 
     RuleHeader(Rule rule, TokenCache cache, OnFailure onFailure, UnauthorizedRecovery recovery) {
         this.rule = rule;
@@ -96,6 +99,14 @@ final class RuleHeader implements HeaderRule {
         String token = rule.prefix().isEmpty() ? sentValue : sentValue.substring(rule.prefix().length() + 1);
         boolean another = recovery.refused(rule.name(), rule.tokenRequest(), token);
         return another && replayable && rule.retryOn401();
+    }
+
+    @Override
+    public void replayNotPossible(String hook) {
+        if (toldCannotReplay.add(hook)) {
+            log.warn("{}: retry_on_401 is set, but {} cannot send a request again: its application sees the 401, and "
+                    + "its next request gets the new token", rule.name(), hook);
+        }
     }
 
     /** The header value for a request that will carry it. */

@@ -78,6 +78,17 @@ public final class HeaderPolicy {
         return false;
     }
 
+    /**
+     * {@link #replayAfter} for a hook whose client cannot send a request again: the token is renewed as usual, and a
+     * rule with {@code retry_on_401} hears, once, that the application sees this 401 all the same.
+     */
+    public static void renewAfter(String hook, HeaderRule rule, RequestHeaders sent, List<String> challenges) {
+        // Asked as for a request that could be sent again: true only when the rule would have wanted it sent.
+        if (replayAfter(hook, rule, sent, 401, challenges, "GET", false)) {
+            rule.replayNotPossible(hook);
+        }
+    }
+
     /** GET, HEAD and OPTIONS: the methods the agent may send twice (RFC 9110 safe methods, less TRACE). */
     private static boolean isSafe(String method) {
         return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);

@@ -48,4 +48,11 @@ public interface HeaderRule {
     default boolean unauthorized(String sentValue, List<String> challenges, boolean replayable) {
         return false;
     }
+
+    /**
+     * Told that {@code hook}, whose client cannot send a request again, dropped the request's replay that this rule
+     * asked for ({@code retry_on_401}): the application sees the 401. Says so once, at {@code warn}.
+     */
+    default void replayNotPossible(String hook) {
+    }
 }

@@ -16,7 +16,8 @@ import org.objectweb.asm.Opcodes;
  * {@code HttpRequestEncoder} as an {@code HttpRequest} with its final headers, just before it leaves: the one place
  * that sees every request with the origin it really goes to, whichever client built it. The rewrite makes
  * {@code HttpObjectEncoder.write} ask {@link NettyHttpHook} first; Netty versions that do not declare that method
- * (before 4.1.9x) get it added, calling the inherited one. Netty 4.0 is left alone.
+ * (before 4.1.9x) get it added, calling the inherited one. Its response decoder tells the same hook of the
+ * responses ({@link NettyResponseRewrite}). Netty 4.0 is left alone.
  */
 public final class NettyHttpInstrumentation implements ClientInstrumentation {
 
@@ -35,7 +36,7 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
 
     @Override
     public String[] targetClasses() {
-        return new String[] {TARGET};
+        return new String[] {TARGET, NettyResponseRewrite.TARGET};
     }
 
     @Override
@@ -47,6 +48,17 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
+        if (NettyResponseRewrite.TARGET.equals(internalName)) {
+            if (loader == null || !isNetty41OrLater(context, loader)) {
+                return null;
+            }
+            byte[] result = NettyResponseRewrite.apply(reader, HOOK);
+            if (result != null) {
+                defineSharedHooks(context, loader);
+                context.defineHook(HOOK.replace('/', '.'), loader, null);
+            }
+            return result;
+        }
         if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(context, loader)) {
             return null;
         }
