@@ -1,8 +1,8 @@
 package io.tokenagent.token;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.tokenagent.config.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -19,8 +19,6 @@ import java.util.regex.Pattern;
  * Never puts the token in a message.
  */
 final class TokenResponseParser {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private TokenResponseParser() {
     }
@@ -117,7 +115,7 @@ final class TokenResponseParser {
     private static Map<String, String> fields(String body) throws TokenException {
         Map<String, String> fields = new HashMap<String, String>();
         try {
-            JsonParser parser = JSON.createParser(body);
+            JsonParser parser = JsonText.parser(body);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new TokenException("response is not a JSON object (" + size(body) + ")", false);
