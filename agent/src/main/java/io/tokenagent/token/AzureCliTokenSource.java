@@ -156,7 +156,7 @@ final class AzureCliTokenSource implements TokenSource {
         }
         AccessToken token = parse(stdout.text(), request);
         log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
-                (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
+                (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprintForLog());
         return token;
     }
 
