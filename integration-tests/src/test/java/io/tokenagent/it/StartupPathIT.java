@@ -6,7 +6,6 @@ import io.tokenagent.it.apps.OneGetApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,12 +20,8 @@ class StartupPathIT extends AgentTestSupport {
     @TempDir
     Path dir;
 
-    static Stream<Jdk> jdks() {
-        return Jdk.all().stream();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
+    @MethodSource("io.tokenagent.it.Jdk#all")
     void aConfigFileAndTheFirstTokenLoadNoJsonFactoryNorSecurityProvider(Jdk jdk) throws Exception {
         tokenEndpointGives("token-7f3a", 3600);
         Path config = dir.resolve("rules.json");
