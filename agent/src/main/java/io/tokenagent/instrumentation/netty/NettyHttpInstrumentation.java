@@ -3,6 +3,7 @@ package io.tokenagent.instrumentation.netty;
 import io.tokenagent.instrumentation.ClassShape;
 import io.tokenagent.instrumentation.ClientInstrumentation;
 import io.tokenagent.instrumentation.InstrumentationContext;
+import io.tokenagent.instrumentation.MethodExitCall;
 import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -16,8 +17,9 @@ import org.objectweb.asm.Opcodes;
  * {@code HttpRequestEncoder} as an {@code HttpRequest} with its final headers, just before it leaves: the one place
  * that sees every request with the origin it really goes to, whichever client built it. The rewrite makes
  * {@code HttpObjectEncoder.write} ask {@link NettyHttpHook} first; Netty versions that do not declare that method
- * (before 4.1.9x) get it added, calling the inherited one. Its response decoder tells the same hook of the
- * responses ({@link NettyResponseRewrite}). Netty 4.0 is left alone.
+ * (before 4.1.9x) get it added, calling the inherited one. Its decoder, {@code HttpObjectDecoder}, whose
+ * {@code decode} a client's {@code HttpResponseDecoder} (and {@code HttpClientCodec}'s) inherits, tells the same hook
+ * what it decoded (ctx and the output list, at each return): how the agent hears of a 401. Netty 4.0 is left alone.
  */
 public final class NettyHttpInstrumentation implements ClientInstrumentation {
 
@@ -26,6 +28,11 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
             + "Lio/netty/channel/ChannelPromise;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttpHook";
+    private static final String DECODER = "io/netty/handler/codec/http/HttpObjectDecoder";
+    private static final String DECODE = "(Lio/netty/channel/ChannelHandlerContext;Lio/netty/buffer/ByteBuf;"
+            + "Ljava/util/List;)V";
+    private static final String HOOK_DECODED = "(Lio/netty/handler/codec/http/HttpObjectDecoder;"
+            + "Lio/netty/channel/ChannelHandlerContext;Ljava/util/List;)V";
     private static final String HOOK_WRITE = "(Lio/netty/handler/codec/http/HttpObjectEncoder;"
             + "Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Lio/netty/channel/ChannelPromise;)Z";
 
@@ -36,7 +43,7 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
 
     @Override
     public String[] targetClasses() {
-        return new String[] {TARGET, NettyResponseRewrite.TARGET};
+        return new String[] {TARGET, DECODER};
     }
 
     @Override
@@ -48,15 +55,14 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
-        if (NettyResponseRewrite.TARGET.equals(internalName)) {
-            if (loader == null || !isNetty41OrLater(context, loader)) {
+        if (DECODER.equals(internalName)) {
+            if (loader == null || !ClassShape.of(reader).hasMethod("decode", DECODE)
+                    || !isNetty41OrLater(context, loader)) {
                 return null;
             }
-            byte[] result = NettyResponseRewrite.apply(reader, HOOK);
-            if (result != null) {
-                defineSharedHooks(context, loader);
-                context.defineHook(HOOK.replace('/', '.'), loader, null);
-            }
+            byte[] result = MethodExitCall.insert(reader, "decode", DECODE, HOOK, "decoded", HOOK_DECODED, null, 0, 1, 3);
+            defineSharedHooks(context, loader);
+            context.defineHook(HOOK.replace('/', '.'), loader, null);
             return result;
         }
         if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(context, loader)) {
