@@ -9,15 +9,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URL;
 
 /**
  * Called by the JDK's {@code HttpURLConnection.writeRequests()} with the headers about to be written for one hop.
  * Defined in the boot loader; references only the JDK and the bridge. The JDK's {@code MessageHeader} is
- * reached through method handles because it is internal (exported to this class's module at start).
+ * reached through reflection because it is internal (exported to this class's module at start).
  *
  * <p>{@code requests} is what goes on the wire; {@code userHeaders} holds what the application set itself, and
  * so tells the agent's header from the application's.
@@ -25,33 +24,30 @@ import java.net.URL;
 public final class UrlConnectionHook {
 
     private static final String NAME = "urlconnection";
-    private static final MethodHandle FIND_VALUE;
-    private static final MethodHandle SET;
-    private static final MethodHandle ADD;
-    private static final MethodHandle REMOVE;
+    private static final Method FIND_VALUE;
+    private static final Method SET;
+    private static final Method ADD;
+    private static final Method REMOVE;
     /** {@code MessageHeader.multiValueIterator}: every value of a name, for the response's challenges. */
-    private static final MethodHandle ALL_VALUES;
+    private static final Method ALL_VALUES;
 
+    // Core reflection rather than method handles: the first method handles of a JVM spin classes (lambda forms)
+    // on the application's first request, about 10 ms measured on the start-up path; a request makes a few calls.
     static {
-        MethodHandle findValue = null;
-        MethodHandle set = null;
-        MethodHandle add = null;
-        MethodHandle remove = null;
-        MethodHandle allValues = null;
+        Method findValue = null;
+        Method set = null;
+        Method add = null;
+        Method remove = null;
+        Method allValues = null;
         try {
             Class<?> messageHeader = Class.forName("sun.net.www.MessageHeader");
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            MethodType twoStrings = MethodType.methodType(void.class, String.class, String.class);
-            findValue = generic(lookup.findVirtual(messageHeader, "findValue",
-                    MethodType.methodType(String.class, String.class)));
-            set = generic(lookup.findVirtual(messageHeader, "set", twoStrings));
-            add = generic(lookup.findVirtual(messageHeader, "add", twoStrings));
-            remove = generic(lookup.findVirtual(messageHeader, "remove",
-                    MethodType.methodType(void.class, String.class)));
-            allValues = generic(lookup.findVirtual(messageHeader, "multiValueIterator",
-                    MethodType.methodType(Iterator.class, String.class)));
+            findValue = messageHeader.getMethod("findValue", String.class);
+            set = messageHeader.getMethod("set", String.class, String.class);
+            add = messageHeader.getMethod("add", String.class, String.class);
+            remove = messageHeader.getMethod("remove", String.class);
+            allValues = messageHeader.getMethod("multiValueIterator", String.class);
         } catch (Throwable t) {
-            // An initialiser that threw would fail every request: without the handles the hook does nothing.
+            // An initialiser that threw would fail every request: without the methods the hook does nothing.
             TokenAgentBridge.hookFailed(NAME, null, t);
             findValue = null;
         }
@@ -65,8 +61,20 @@ public final class UrlConnectionHook {
     private UrlConnectionHook() {
     }
 
-    private static MethodHandle generic(MethodHandle handle) {
-        return handle.asType(handle.type().changeParameterType(0, Object.class));
+    /** {@code method} on {@code headers}, with what it throws as itself. */
+    private static Object call(Method method, Object headers, Object... args) throws Exception {
+        try {
+            return method.invoke(headers, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -96,10 +104,10 @@ public final class UrlConnectionHook {
         }
         try {
             if (rule.overwrite()) {
-                REMOVE.invokeExact(requests, rule.headerName());
-                ADD.invokeExact(requests, rule.headerName(), value);
+                call(REMOVE, requests, rule.headerName());
+                call(ADD, requests, rule.headerName(), value);
             } else {
-                SET.invokeExact(requests, rule.headerName(), value);
+                call(SET, requests, rule.headerName(), value);
             }
         } catch (Throwable t) {
             HeaderPolicy.failOrGoOn(NAME, rule, t); // on_failure=fail: never sent bare once matched
@@ -122,7 +130,7 @@ public final class UrlConnectionHook {
         }
         try {
             List<String> challenges = new ArrayList<String>();
-            Iterator<String> values = (Iterator<String>) ALL_VALUES.invokeExact(responses, "WWW-Authenticate");
+            Iterator<String> values = (Iterator<String>) call(ALL_VALUES, responses, "WWW-Authenticate");
             while (values.hasNext()) {
                 challenges.add(values.next());
             }
@@ -146,26 +154,13 @@ public final class UrlConnectionHook {
 
         @Override
         public List<String> values(String name) throws Exception {
-            String value;
-            try {
-                value = (String) FIND_VALUE.invokeExact(headers, name);
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            String value = (String) call(FIND_VALUE, headers, name);
             return value == null ? Collections.<String>emptyList() : Collections.singletonList(value);
         }
 
         @Override
         public void remove(String name) throws Exception {
-            try {
-                REMOVE.invokeExact(headers, name);
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            call(REMOVE, headers, name);
         }
     }
 }
