@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.netty;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
@@ -18,30 +18,15 @@ import org.objectweb.asm.Opcodes;
  * {@code HttpObjectEncoder.write} ask {@link NettyHttpHook} first; Netty versions that do not declare that method
  * (before 4.1.9x) get it added, calling the inherited one. Netty 4.0 is left alone.
  */
-public final class NettyHttpInstrumentation implements ClientInstrumentation {
+public final class NettyHttpInstrumentation implements ClassRewrite {
 
-    private static final String TARGET = "io/netty/handler/codec/http/HttpObjectEncoder";
+    public static final String TARGET = "io/netty/handler/codec/http/HttpObjectEncoder";
     private static final String SUPER = "io/netty/handler/codec/MessageToMessageEncoder";
     private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
             + "Lio/netty/channel/ChannelPromise;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttpHook";
     private static final String HOOK_WRITE = "(Lio/netty/handler/codec/http/HttpObjectEncoder;"
             + "Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Lio/netty/channel/ChannelPromise;)Z";
-
-    @Override
-    public String name() {
-        return "netty-http";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "io/netty/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
