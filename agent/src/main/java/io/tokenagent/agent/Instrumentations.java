@@ -53,7 +53,8 @@ public final class Instrumentations implements LazyInstrumentation.Factory {
                 lazy("apache-httpclient-5-async", APACHE_5, ApacheAsync5Instrumentation.HTTP1_EXEC,
                         ApacheAsync5Instrumentation.H2_EXEC),
                 lazy("okhttp", "okhttp3/", OkHttpInstrumentation.CALL_3, OkHttpInstrumentation.CALL_4),
-                lazy("netty-http", "io/netty/", NettyHttpInstrumentation.TARGET),
+                lazy("netty-http", "io/netty/", NettyHttpInstrumentation.TARGET,
+                        NettyHttpInstrumentation.RESPONSE_TARGET),
                 lazy("netty-http2", "io/netty/", NettyHttp2Instrumentation.TARGET),
                 // its hook finds the client's classes by name (reflection across 9.4 to 12): not renamed
                 lazy("jetty-client", null, JettyInstrumentation.JETTY_9_TO_11, JettyInstrumentation.JETTY_12),

@@ -391,10 +391,10 @@ public final class TokenCache {
             long refreshAt = refreshAtMillis(token) - jitterMillis(token);
             if (first) {
                 log.info("token for {}: expires in {}, {}", key,
-                        Durations.seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
+                        Durations.seconds(token.lifetimeMillis()), token.fingerprintForLog());
             } else {
                 log.debug("refreshed token for {}: expires in {}, {}", key,
-                        Durations.seconds(token.expiresAtMillis() - token.obtainedAtMillis()), token.fingerprint());
+                        Durations.seconds(token.lifetimeMillis()), token.fingerprintForLog());
             }
             scheduleRefresh(refreshAt - clock.getAsLong());
             announce();
@@ -424,8 +424,8 @@ public final class TokenCache {
                         Math.min(REFRESH_RETRY_MILLIS << Math.min(failures - 1, 10), timeLeft / 2)));
                 if (failures == 1) {
                     log.warn("could not refresh the token for {}; the current one ({}) stays in use for {} more; "
-                            + "trying again in {}: {}", key, stillValid.fingerprint(), Durations.seconds(timeLeft),
-                            Durations.seconds(delay), error.getMessage());
+                            + "trying again in {}: {}", key, stillValid.fingerprintForLog(),
+                            Durations.seconds(timeLeft), Durations.seconds(delay), error.getMessage());
                 } else {
                     log.debug("refresh {} for {} failed; trying again in {}: {}", failures, key,
                             Durations.seconds(delay), error.getMessage());

@@ -21,8 +21,9 @@ final class JsonLine {
                     TokenRequest request = (TokenRequest) argument;
                     line.field("resource", request.resource() != null ? request.resource() : request.scope())
                             .field("identity", request.identity().toString());
-                } else if (argument instanceof String && ((String) argument).startsWith("sha256:")) {
-                    line.field("fingerprint", (String) argument);
+                } else if (argument != null && argument.toString().startsWith("sha256:")) {
+                    // a fingerprint, as a string or as a token's argument that works it out when written
+                    line.field("fingerprint", argument.toString());
                 }
             }
         }

@@ -51,6 +51,19 @@ public final class AccessToken {
         return fingerprint(value);
     }
 
+    /**
+     * {@link #fingerprint()} as a log argument, worked out only if the line is written: the first SHA-256 loads the
+     * JDK's security providers, some 25 ms on the first token's path, for lines that are mostly below the level.
+     */
+    public Object fingerprintForLog() {
+        return new Object() {
+            @Override
+            public String toString() {
+                return fingerprint();
+            }
+        };
+    }
+
     public static String fingerprint(String secret) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));

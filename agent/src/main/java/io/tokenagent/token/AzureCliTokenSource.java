@@ -1,10 +1,10 @@
 package io.tokenagent.token;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.tokenagent.config.ConfigException;
 import io.tokenagent.config.Identity;
+import io.tokenagent.config.JsonText;
 import io.tokenagent.config.TokenRequest;
 import io.tokenagent.logging.Logs;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +36,6 @@ import org.slf4j.Logger;
 final class AzureCliTokenSource implements TokenSource {
 
     private static final Logger log = Logs.get(AzureCliTokenSource.class);
-    private static final JsonFactory JSON = new JsonFactory();
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     /** What the Azure SDKs let through to the CLI's command line (on Windows, az.cmd goes through cmd.exe). */
     private static final String SAFE_AUDIENCE = "[0-9A-Za-z._:/-]+";
@@ -157,7 +156,7 @@ final class AzureCliTokenSource implements TokenSource {
         }
         AccessToken token = parse(stdout.text(), request);
         log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
-                (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
+                (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprintForLog());
         return token;
     }
 
@@ -176,7 +175,7 @@ final class AzureCliTokenSource implements TokenSource {
         String expiresOn = null;
         String localExpiry = null;
         try {
-            JsonParser parser = JSON.createParser(output);
+            JsonParser parser = JsonText.parser(output);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw unexpected(output, request);

@@ -1,8 +1,8 @@
 package io.tokenagent.token;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.tokenagent.config.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
  * asks for; never 400 or 401 (a wrong secret, assertion or scope does not get better).
  */
 final class EntraError {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private EntraError() {
     }
@@ -37,7 +35,7 @@ final class EntraError {
         String description = null;
         String correlation = null;
         try {
-            JsonParser parser = JSON.createParser(body);
+            JsonParser parser = JsonText.parser(body);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     return notJson(body);

@@ -146,7 +146,7 @@ final class EntraTokenEndpoint {
         if (response.status == 200) {
             AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong());
             log.debug("{}: token for {}, expires in {} s, {}", described, request,
-                    (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
+                    (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprintForLog());
             return token;
         }
         throw EntraError.of(response, clock.getAsLong());

@@ -85,7 +85,7 @@ public final class ImdsTokenSource implements TokenSource {
         if (response.status == 200) {
             AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong());
             log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
-                    (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
+                    (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprintForLog());
             return token;
         }
         throw StatusFailure.of(response, clock.getAsLong());

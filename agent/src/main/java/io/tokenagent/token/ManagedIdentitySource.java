@@ -94,7 +94,7 @@ abstract class ManagedIdentitySource implements TokenSource {
         AccessToken token = TokenResponseParser.parseToken(response.body, clock.getAsLong());
         checkIdentity(response.body, identity);
         log.debug("{}: token for {}, expires in {} s, {}", describe(), request,
-                (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprint());
+                (token.expiresAtMillis() - token.obtainedAtMillis()) / 1000, token.fingerprintForLog());
         return token;
     }
 

@@ -1,8 +1,8 @@
 package io.tokenagent.token;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.tokenagent.config.JsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -19,8 +19,6 @@ import java.util.regex.Pattern;
  * Never puts the token in a message.
  */
 final class TokenResponseParser {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private TokenResponseParser() {
     }
@@ -117,7 +115,7 @@ final class TokenResponseParser {
     private static Map<String, String> fields(String body) throws TokenException {
         Map<String, String> fields = new HashMap<String, String>();
         try {
-            JsonParser parser = JSON.createParser(body);
+            JsonParser parser = JsonText.parser(body);
             try {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new TokenException("response is not a JSON object (" + size(body) + ")", false);
@@ -218,14 +216,17 @@ final class TokenResponseParser {
     /**
      * App Service's 2017 protocol writes {@code expires_on} as .NET prints a date: {@code 06/20/2019 02:57:58 +00:00}
      * on Linux, {@code 1/16/2020 5:24:12 AM +00:00} on Windows. Exactly those two shapes are read, ASCII digits
-     * only, whatever the JVM's locale.
+     * only, whatever the JVM's locale. Compiled when first needed (a class of its own): a JVM's first regular
+     * expression costs ~10 ms, on the first token's path, and the other sources write epoch seconds.
      */
-    private static final Pattern APP_SERVICE_DATE = Pattern.compile("([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) "
-            + "([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?: (AM|PM))? ([+-])([0-9]{2}):([0-9]{2})");
+    private static final class AppServiceDate {
+        static final Pattern PATTERN = Pattern.compile("([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) "
+                + "([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?: (AM|PM))? ([+-])([0-9]{2}):([0-9]{2})");
+    }
 
     /** Epoch seconds of an App Service date, or -1 when the text is not one. */
     private static long appServiceDate(String v) {
-        Matcher m = APP_SERVICE_DATE.matcher(v);
+        Matcher m = AppServiceDate.PATTERN.matcher(v);
         if (!m.matches()) {
             return -1;
         }

@@ -3,9 +3,12 @@ package io.tokenagent.instrumentation.netty;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -15,7 +18,9 @@ import io.tokenagent.bootstrap.HeldRequest;
 import io.tokenagent.bootstrap.RequestHeaders;
 import io.tokenagent.bootstrap.TokenAgentBridge;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,10 +34,16 @@ import java.util.concurrent.CompletionException;
  * the request and whatever the client writes after it on that channel (its body) are held, in order, and written
  * from the event loop once the token has arrived; if none can be had ({@code on_failure=fail}), their write
  * promises fail with the agent's error, which each client reports through its own API.
+ *
+ * <p>Responses: the channel's response decoder tells {@link #decoded} what it decoded. HTTP/1.1 answers requests in
+ * the order they were sent, so each final response is paired with the oldest request sent on the channel that has
+ * no answer yet; a 401 to one that carried the agent's header renews its token. The request is not sent again (a
+ * rule with {@code retry_on_401} says so once, at warn).
  */
 public final class NettyHttpHook {
 
     private static final AttributeKey<Held> HELD = AttributeKey.valueOf("io.tokenagent.held");
+    private static final AttributeKey<Unanswered> UNANSWERED = AttributeKey.valueOf("io.tokenagent.unanswered");
 
     private static final String NAME = "netty";
 
@@ -65,6 +76,7 @@ public final class NettyHttpHook {
             matched = target == null ? null
                     : TokenAgentBridge.match(target.scheme, target.host, target.port, target.path);
             if (!HeaderPolicy.applies(matched, headers)) {
+                Unanswered.sent(ctx, null, null);
                 return false;
             }
         } catch (Throwable t) {
@@ -73,6 +85,7 @@ public final class NettyHttpHook {
                 failNow(encoder, ctx, msg, promise, error); // on_failure=fail: never without its header
                 return true;
             }
+            Unanswered.sent(ctx, null, null);
             return false; // never break a request because of the agent's plumbing
         }
         final HeaderRule rule = matched;
@@ -86,6 +99,7 @@ public final class NettyHttpHook {
                 return true;
             }
             setHeader(request, rule, header);
+            Unanswered.sent(ctx, rule, header);
             return false;
         }
         final Held waiting = new Held(encoder);
@@ -104,6 +118,31 @@ public final class NettyHttpHook {
             }
         }.after(value);
         return true;
+    }
+
+    /**
+     * Called at each return of {@code HttpObjectDecoder.decode} with what it decoded into {@code out}: on a client's
+     * response decoder, tells the agent of a 401 that refused its header (see {@link HeaderPolicy#replayAfter}).
+     * Never throws into the decoder.
+     */
+    public static void decoded(HttpObjectDecoder decoder, ChannelHandlerContext ctx, List<Object> out) {
+        if (!(decoder instanceof HttpResponseDecoder) || out.isEmpty()) {
+            return; // a server's request decoder, or nothing decoded
+        }
+        try {
+            Unanswered unanswered = ctx.channel().attr(UNANSWERED).get();
+            if (unanswered == null) {
+                return;
+            }
+            for (int i = 0; i < out.size(); i++) {
+                Object msg = out.get(i);
+                if (msg instanceof HttpResponse && unanswered.answers((HttpResponse) msg)) {
+                    unanswered.answered((HttpResponse) msg);
+                }
+            }
+        } catch (Throwable t) {
+            TokenAgentBridge.hookFailed(NAME, null, t);
+        }
     }
 
     /** Fails a request on the event loop, and whatever the client writes after it (its body). */
@@ -140,6 +179,64 @@ public final class NettyHttpHook {
         @Override
         public void remove(String name) {
             headers.remove(name);
+        }
+    }
+
+    /**
+     * The requests sent on one channel that have no final response yet, oldest first: for each, the rule whose
+     * header it carried and that header's value, or nulls. Touched on the channel's event loop only.
+     */
+    private static final class Unanswered {
+        /** More than a client pipelines: a channel whose responses this decoder never sees is no longer followed. */
+        private static final int LIMIT = 32;
+        private static final Object[] NONE = new Object[2];
+
+        private final ArrayDeque<Object[]> requests = new ArrayDeque<Object[]>();
+        /** The last response paired: the decoder may hand the same one over twice (its last call at close). */
+        private HttpResponse last;
+        private boolean followed = true;
+
+        static void sent(ChannelHandlerContext ctx, HeaderRule rule, String value) {
+            Unanswered unanswered = ctx.channel().attr(UNANSWERED).get();
+            if (unanswered == null) {
+                unanswered = new Unanswered();
+                ctx.channel().attr(UNANSWERED).set(unanswered);
+            }
+            if (!unanswered.followed) {
+                return;
+            }
+            if (unanswered.requests.size() == LIMIT) {
+                unanswered.followed = false;
+                unanswered.requests.clear();
+                return;
+            }
+            unanswered.requests.add(rule == null || value == null ? NONE : new Object[] {rule, value});
+        }
+
+        /** Whether {@code response} is a final answer not yet paired (1xx ones are not final). */
+        boolean answers(HttpResponse response) {
+            return followed && response != last && response.status().code() >= 200;
+        }
+
+        void answered(HttpResponse response) {
+            last = response;
+            Object[] request = requests.poll();
+            if (request == null || request[0] == null || response.status().code() != 401) {
+                return;
+            }
+            final HeaderRule rule = (HeaderRule) request[0];
+            final List<String> sent = Collections.singletonList((String) request[1]);
+            HeaderPolicy.renewAfter(NAME, rule, new RequestHeaders() {
+                @Override
+                public List<String> values(String name) {
+                    return name.equals(rule.headerName()) ? sent : Collections.<String>emptyList();
+                }
+
+                @Override
+                public void remove(String name) {
+                    throw new UnsupportedOperationException("a sent request's headers are read only");
+                }
+            }, response.headers().getAll("WWW-Authenticate"));
         }
     }
 

@@ -16,11 +16,14 @@ import org.objectweb.asm.Opcodes;
  * {@code HttpRequestEncoder} as an {@code HttpRequest} with its final headers, just before it leaves: the one place
  * that sees every request with the origin it really goes to, whichever client built it. The rewrite makes
  * {@code HttpObjectEncoder.write} ask {@link NettyHttpHook} first; Netty versions that do not declare that method
- * (before 4.1.9x) get it added, calling the inherited one. Netty 4.0 is left alone.
+ * (before 4.1.9x) get it added, calling the inherited one. Its response decoder tells the same hook of the
+ * responses ({@link NettyResponseRewrite}). Netty 4.0 is left alone.
  */
 public final class NettyHttpInstrumentation implements ClassRewrite {
 
     public static final String TARGET = "io/netty/handler/codec/http/HttpObjectEncoder";
+    /** The family's other target, read by {@link NettyResponseRewrite} (a constant: the registry names it freely). */
+    public static final String RESPONSE_TARGET = NettyResponseRewrite.TARGET;
     private static final String SUPER = "io/netty/handler/codec/MessageToMessageEncoder";
     private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
             + "Lio/netty/channel/ChannelPromise;)V";
@@ -32,6 +35,17 @@ public final class NettyHttpInstrumentation implements ClassRewrite {
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
+        if (NettyResponseRewrite.TARGET.equals(internalName)) {
+            if (loader == null || !isNetty41OrLater(context, loader)) {
+                return null;
+            }
+            byte[] result = NettyResponseRewrite.apply(reader, HOOK);
+            if (result != null) {
+                defineSharedHooks(context, loader);
+                context.defineHook(HOOK.replace('/', '.'), loader, null);
+            }
+            return result;
+        }
         if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(context, loader)) {
             return null;
         }

@@ -107,14 +107,18 @@ public final class UrlConnectionHook {
     }
 
     /**
-     * Tells the agent of a 401 to a request that went out with {@code requests}. The connection is not sent once
-     * more by the agent, whatever {@code retry_on_401} says (a rule that sets it says so once, at warn): the
-     * application sees this 401, and its next request gets the new token.
+     * Told of each 401 the connection's response loop handles, with what {@code getServerAuthentication} found for
+     * it ({@code credentials}: the JDK's own, or null). Renews the agent's token when the 401 refused it; when the JDK
+     * has no credentials of its own and the agent sends the request again ({@code retry_on_401}, a safe method, no
+     * buffered body in {@code poster}), answers a non-null stand-in, on which the loop sends it once more.
+     *
+     * @return {@code credentials} when not null; else a stand-in to send the request again, or null
      */
     @SuppressWarnings("unchecked")
-    public static void unauthorized(Object requests, Object responses, URL url) {
+    public static Object unauthorized(Object credentials, Object requests, Object responses, URL url, String method,
+            Object poster) {
         if (FIND_VALUE == null) {
-            return;
+            return credentials;
         }
         try {
             List<String> challenges = new ArrayList<String>();
@@ -123,10 +127,12 @@ public final class UrlConnectionHook {
                 challenges.add(values.next());
             }
             HeaderRule rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
-            // The connection cannot be sent again from here: renewal only.
-            HeaderPolicy.renewAfter(NAME, rule, new Headers(requests), challenges);
+            boolean replay = HeaderPolicy.replayAfter(NAME, rule, new Headers(requests), 401, challenges, method,
+                    poster != null);
+            return credentials != null || !replay ? credentials : Boolean.TRUE;
         } catch (Throwable t) {
             TokenAgentBridge.hookFailed(NAME, null, t);
+            return credentials;
         }
     }
 

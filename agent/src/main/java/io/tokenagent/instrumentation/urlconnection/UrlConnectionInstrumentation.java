@@ -6,6 +6,7 @@ import io.tokenagent.instrumentation.InstrumentationContext;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -14,17 +15,26 @@ import org.objectweb.asm.Opcodes;
  * {@code sun.net.www.protocol.http.HttpURLConnection}, and every request it sends (first attempt, retry, each
  * redirect hop, HTTPS through its delegate) is written by its private {@code writeRequests()}. Just before that
  * method hands the assembled headers to the wire, {@link UrlConnectionHook#beforeWrite} adjusts them for the URL
- * the hop goes to. A 401 goes through its private {@code getServerAuthentication}, where the connection looks for
- * credentials of its own: {@link UrlConnectionHook#unauthorized} is told of it there first.
+ * the hop goes to.
+ *
+ * <p>A 401 is handled by the connection's own loop in {@code getInputStream0()} ({@code getInputStream()} on JDK 8):
+ * it asks {@code getServerAuthentication} for credentials of its own and, when that gives some, sends the request
+ * once more ({@code serverAuthentication != null} → {@code continue}). {@link UrlConnectionHook#unauthorized} is put
+ * between that answer and its null test: it is told of every 401 there, and when the agent would send the request
+ * again ({@code retry_on_401}) it answers non-null, so the JDK's loop sends it again, through {@code writeRequests()}
+ * and so with the new token. When the JDK found credentials of its own, the hook gives its answer back unchanged.
  */
 public final class UrlConnectionInstrumentation implements ClientInstrumentation {
 
     static final String TARGET = "sun/net/www/protocol/http/HttpURLConnection";
     private static final String HOOK = "io/tokenagent/instrumentation/urlconnection/UrlConnectionHook";
     private static final String MESSAGE_HEADER = "Lsun/net/www/MessageHeader;";
+    private static final String POSTER = "Lsun/net/www/http/PosterOutputStream;";
     private static final String SERVER_AUTHENTICATION = "getServerAuthentication";
     private static final String SERVER_AUTHENTICATION_DESCRIPTOR = "(Lsun/net/www/protocol/http/AuthenticationHeader;)"
             + "Lsun/net/www/protocol/http/AuthenticationInfo;";
+    private static final String UNAUTHORIZED_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;"
+            + "Ljava/net/URL;Ljava/lang/String;Ljava/lang/Object;)Ljava/lang/Object;";
 
     @Override
     public String name() {
@@ -55,6 +65,7 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
         }
         ClassWriter writer = new ClassWriter(reader, 0);
         WriteRequestsRewriter rewriter = new WriteRequestsRewriter(writer, shape.hasField("responses", MESSAGE_HEADER)
+                && shape.hasField("poster", POSTER)
                 && shape.hasMethod(SERVER_AUTHENTICATION, SERVER_AUTHENTICATION_DESCRIPTOR));
         reader.accept(rewriter, 0);
         return rewriter.rewritten ? writer.toByteArray() : null;
@@ -62,7 +73,8 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
 
     /**
      * Inserts the hook call before each {@code http.writeRequests(...)} inside {@code writeRequests()}, and the 401
-     * hook's at the start of {@code getServerAuthentication} (where a version has it: else no 401 recovery).
+     * hook's on the answer of {@code getServerAuthentication} in the response loop (where a version has them: else no
+     * 401 recovery).
      */
     private static final class WriteRequestsRewriter extends ClassVisitor {
         private final boolean unauthorizedHook;
@@ -77,27 +89,9 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                 String[] exceptions) {
             MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            if (unauthorizedHook && SERVER_AUTHENTICATION.equals(name)
-                    && SERVER_AUTHENTICATION_DESCRIPTOR.equals(descriptor)) {
-                return new MethodVisitor(Opcodes.ASM9, mv) {
-                    @Override
-                    public void visitCode() {
-                        super.visitCode();
-                        for (String field : new String[] {"requests", "responses"}) {
-                            super.visitVarInsn(Opcodes.ALOAD, 0);
-                            super.visitFieldInsn(Opcodes.GETFIELD, TARGET, field, MESSAGE_HEADER);
-                        }
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, "java/net/URLConnection", "url", "Ljava/net/URL;");
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "unauthorized",
-                                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/net/URL;)V", false);
-                    }
-
-                    @Override
-                    public void visitMaxs(int maxStack, int maxLocals) {
-                        super.visitMaxs(Math.max(maxStack, 3), maxLocals);
-                    }
-                };
+            if (unauthorizedHook && (name.equals("getInputStream0") || name.equals("getInputStream"))
+                    && descriptor.equals("()Ljava/io/InputStream;")) {
+                return new ResponseLoopRewriter(mv);
             }
             if (!"writeRequests".equals(name) || !"()V".equals(descriptor)) {
                 return mv;
@@ -108,12 +102,9 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                     if (opcode == Opcodes.INVOKEVIRTUAL && "sun/net/www/http/HttpClient".equals(owner)
                             && "writeRequests".equals(method)) {
                         // The operands of the call are already on the stack; the hook's go above them.
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "requests", MESSAGE_HEADER);
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, TARGET, "userHeaders", MESSAGE_HEADER);
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitFieldInsn(Opcodes.GETFIELD, "java/net/URLConnection", "url", "Ljava/net/URL;");
+                        thisField(mv, TARGET, "requests", MESSAGE_HEADER);
+                        thisField(mv, TARGET, "userHeaders", MESSAGE_HEADER);
+                        thisField(mv, "java/net/URLConnection", "url", "Ljava/net/URL;");
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "beforeWrite",
                                 "(Ljava/lang/Object;Ljava/lang/Object;Ljava/net/URL;)V", false);
                         rewritten = true;
@@ -126,6 +117,53 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                     super.visitMaxs(maxStack + 3, maxLocals);
                 }
             };
+        }
+    }
+
+    /** Pushes {@code this.name}, the connection's field, onto the operand stack. */
+    private static void thisField(MethodVisitor mv, String owner, String name, String descriptor) {
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, owner, name, descriptor);
+    }
+
+    /**
+     * In the response loop, {@code serverAuthentication = getServerAuthentication(srvHdr); ... if
+     * (serverAuthentication != null) continue;}: the hook takes the value the null test reads and gives it back, or
+     * a non-null stand-in when the agent sends the request again. Only the test sees the stand-in (the variable and
+     * the field keep the JDK's own null), and the branch it opens does not read either.
+     */
+    private static final class ResponseLoopRewriter extends MethodVisitor {
+        /** The first null test after the call: javac puts only a store, the field write and a load in between. */
+        private boolean afterServerAuthentication;
+
+        ResponseLoopRewriter(MethodVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+            super.visitMethodInsn(opcode, owner, method, desc, itf);
+            afterServerAuthentication = opcode == Opcodes.INVOKEVIRTUAL && TARGET.equals(owner)
+                    && SERVER_AUTHENTICATION.equals(method) && SERVER_AUTHENTICATION_DESCRIPTOR.equals(desc);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            if (afterServerAuthentication && (opcode == Opcodes.IFNULL || opcode == Opcodes.IFNONNULL)) {
+                thisField(mv, TARGET, "requests", MESSAGE_HEADER);
+                thisField(mv, TARGET, "responses", MESSAGE_HEADER);
+                thisField(mv, "java/net/URLConnection", "url", "Ljava/net/URL;");
+                thisField(mv, "java/net/HttpURLConnection", "method", "Ljava/lang/String;");
+                thisField(mv, TARGET, "poster", POSTER);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "unauthorized", UNAUTHORIZED_DESCRIPTOR, false);
+            }
+            afterServerAuthentication = false;
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(maxStack + 5, maxLocals);
         }
     }
 }

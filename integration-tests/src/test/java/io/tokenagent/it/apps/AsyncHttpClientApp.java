@@ -14,7 +14,8 @@ import org.asynchttpclient.Response;
 /**
  * An application using AsyncHttpClient (compiled against 2.1, run against each tested version) with one I/O
  * thread, that knows nothing of tokens. Options before the URLs: {@code --header Name:Value}, {@code --threads N}
- * (that many of each request at once), {@code --handler} (results through an {@code AsyncCompletionHandler}
+ * (that many of each request at once), {@code --sequential} (each URL once its previous one has its answer),
+ * {@code --handler} (results through an {@code AsyncCompletionHandler}
  * rather than the returned future), {@code --system-proxy} (the JVM's {@code http.proxyHost} settings are used),
  * {@code --h2} (3.0: HTTP/2 through ALPN for {@code https}, h2c for {@code http}, trusting any certificate).
  * With {@code --from-event-loop URL}, that URL is requested first, and the others
@@ -26,7 +27,7 @@ public final class AsyncHttpClientApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        AppSupport options = AppSupport.parse(args, Set.of("--handler", "--system-proxy", "--h2"),
+        AppSupport options = AppSupport.parse(args, Set.of("--handler", "--system-proxy", "--h2", "--sequential"),
                 Set.of("--from-event-loop"));
         List<String> headers = options.headers;
         List<String> urls = options.urls;
@@ -71,6 +72,10 @@ public final class AsyncHttpClientApp {
                         return response;
                     }
                 });
+            } else if (options.has("--sequential")) {
+                for (int i = 0; i < urls.size(); i++) {
+                    results.get(i).complete(send(client, urls.get(i), headers, viaHandler).get());
+                }
             } else {
                 send.run();
             }

@@ -34,7 +34,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>Options before the URLs: {@code --header Name:Value} (set by the application itself), {@code --threads N}
  * (send every URL from N threads released together), {@code --repeat N --interval MS} (send the URLs N times),
- * {@code --method M --body TEXT}, {@code --insecure} (trust any TLS certificate and host name),
+ * {@code --method M --body TEXT}, {@code --buffered-body} (HttpURLConnection buffers the body instead of streaming
+ * it with a fixed length), {@code --insecure} (trust any TLS certificate and host name),
  * {@code --system-proxy} (the HTTP client uses {@code ProxySelector.getDefault()}; HttpURLConnection always does),
  * {@code --same-request} (the HTTP client builds one {@code HttpRequest} per URL and sends that same object every
  * time, then prints {@code APP-HEADERS <headers the application's request object holds>}), {@code --wait MS}
@@ -51,6 +52,7 @@ public final class ClientApp {
     private static String method = "GET";
     private static String body;
     private static boolean insecure;
+    private static boolean bufferedBody;
     private static boolean sameRequest;
     private static boolean timed;
     private static HttpClient httpClient;
@@ -75,6 +77,7 @@ public final class ClientApp {
                 case "--interval" -> interval = Long.parseLong(args[++i]);
                 case "--method" -> method = args[++i];
                 case "--body" -> body = args[++i];
+                case "--buffered-body" -> bufferedBody = true;
                 case "--insecure" -> insecure = true;
                 case "--system-proxy" -> systemProxy = true;
                 case "--same-request" -> sameRequest = true;
@@ -180,7 +183,9 @@ public final class ClientApp {
         if (body != null) {
             connection.setDoOutput(true);
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            connection.setFixedLengthStreamingMode(bytes.length);
+            if (!bufferedBody) {
+                connection.setFixedLengthStreamingMode(bytes.length);
+            }
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(bytes);
             }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An application using Vert.x's HttpClient, or its WebClient with {@code --webclient} (compiled against 4.0, run
  * against 4.x and 5.x: only the API both have). Options before the URLs: {@code --header Name:Value},
- * {@code --threads N} (that many of each request at once), {@code --h2} (HTTP/2 only: h2c with prior knowledge
+ * {@code --threads N} (that many of each request at once), {@code --sequential} (each URL once its previous one has
+ * its answer), {@code --h2} (HTTP/2 only: h2c with prior knowledge
  * for {@code http}, h2 through ALPN for {@code https}, trusting any certificate). With {@code --from-event-loop} the requests are sent
  * from an event-loop context that also runs a 100 ms periodic timer; each result then also says, as
  * {@code DONE <url> after <n> ticks}, the order they completed in. Prints {@code STATUS <code> <body>} or
@@ -28,7 +29,8 @@ public final class VertxApp {
 
     public static void main(String[] args) throws Exception {
         System.out.println("MAIN started");
-        AppSupport options = AppSupport.parse(args, Set.of("--from-event-loop", "--webclient", "--h2"), Set.of());
+        AppSupport options = AppSupport.parse(args, Set.of("--from-event-loop", "--webclient", "--h2", "--sequential"),
+                Set.of());
         List<String> headers = options.headers;
         List<String> urls = options.urls;
         int threads = options.threads;
@@ -71,6 +73,14 @@ public final class VertxApp {
                 sent.complete(null);
             });
             sent.join();
+        } else if (options.has("--sequential")) {
+            for (String url : urls) {
+                CompletableFuture<String> result = new CompletableFuture<>();
+                results.add(result);
+                (viaWebClient ? viaWebClient(web, url, headers) : viaHttpClient(client, url, headers))
+                        .onComplete(done -> result.complete(done.succeeded() ? done.result() : error(done.cause())));
+                result.join();
+            }
         } else {
             for (int t = 0; t < threads; t++) {
                 send.run();

@@ -1,0 +1,50 @@
+package io.tokenagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tokenagent.it.apps.OneGetApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the agent's own start and its first token cost every JVM, seen in the JVM's class-load log: machinery that
+ * the start does not need stays unloaded. Each class named here cost start-up time when it was loaded (the
+ * factory ~50 ms with the classes its verification pulls in, the security providers ~25 ms).
+ */
+class StartupPathIT extends AgentTestSupport {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.tokenagent.it.Jdk#all")
+    void aConfigFileAndTheFirstTokenLoadNoJsonFactoryNorSecurityProvider(Jdk jdk) throws Exception {
+        tokenEndpointGives("token-7f3a", 3600);
+        Path config = dir.resolve("rules.json");
+        Files.writeString(config, "{\"endpoint\": \"" + endpoint() + "\", \"log_level\": \"warn\", \"rules\": [{"
+                + "\"match\": \"" + apiUrl("/api") + "\", \"resource\": \"" + RESOURCE + "\"}]}");
+        Path classes = dir.resolve("classes.log");
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs("config=" + config)
+                .jvmArg("-Xlog:class+load:file=" + classes).mainClass(OneGetApp.class.getName())
+                .run(apiUrl("/api/x"));
+
+        assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+        assertEquals(List.of("Bearer token-7f3a"), received(api, "/api/x", "Authorization"));
+        List<String> loaded = Files.readAllLines(classes);
+        assertNotLoaded(loaded, "io.tokenagent.shaded.jackson.core.JsonFactory");
+        assertNotLoaded(loaded, "java.security.MessageDigest");
+        // the configuration file is read before main; the JDK may open a file channel of its own later
+        int main = loaded.indexOf(loaded.stream().filter(line -> line.contains(" " + OneGetApp.class.getName() + " "))
+                .findFirst().orElseThrow());
+        assertNotLoaded(loaded.subList(0, main), "java.nio.channels.FileChannel");
+    }
+
+    private static void assertNotLoaded(List<String> classLoadLog, String className) {
+        assertEquals(List.of(), classLoadLog.stream().filter(line -> line.contains(" " + className + " ")).toList(),
+                className + " was loaded");
+    }
+}
