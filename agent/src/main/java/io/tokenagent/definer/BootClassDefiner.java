@@ -4,12 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -20,40 +19,34 @@ import java.util.jar.JarFile;
  * sharing warning at every start and puts a whole jar on the boot class path. We define the handful of classes
  * instrumented code needs, one by one, with {@code Unsafe.defineClass} and a null loader. On Java 9+ that method
  * lives in {@code jdk.internal.misc}, which we export only to a private class loader's unnamed module holding one
- * small class ({@link UnsafeDefiner}), so the application never gains access to it.
+ * small class ({@link InternalUnsafeDefiner}), so the application never gains access to it; on Java 8, sun.misc's
+ * ({@link UnsafeDefiner}).
  */
 public final class BootClassDefiner {
 
     /** Stands for the boot loader, which has no object, as a key. */
     private static final Object BOOT = new Object();
 
-    private final Method define;
-    private final Object unsafe;
+    /** {@code {name, class file bytes, loader}} to the class defined. */
+    private final Function<Object[], Class<?>> define;
     /**
      * Names only, under weak keys: a class loader that goes away (an application redeployed) is not held here,
      * as it would be by a value referencing one of its classes.
      */
     private final Map<Object, Set<String>> defined = new WeakHashMap<Object, Set<String>>();
 
-    private BootClassDefiner(Method define, Object unsafe) {
+    private BootClassDefiner(Function<Object[], Class<?>> define) {
         this.define = define;
-        this.unsafe = unsafe;
     }
 
+    @SuppressWarnings("unchecked")
     public static BootClassDefiner create(Instrumentation inst) throws Exception {
-        if (JavaVersion.hasModules()) {
-            Class<?> definer = new DefinerLoader().defineDefiner();
-            ModuleSupport.get().exportJdkInternalMisc(inst, definer);
-            Object unsafe = definer.getMethod("unsafe").invoke(null);
-            return new BootClassDefiner(definer.getMethod("define", Object.class, String.class, byte[].class, ClassLoader.class), unsafe);
+        if (!JavaVersion.hasModules()) {
+            return new BootClassDefiner(new UnsafeDefiner());
         }
-        Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-        Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
-        theUnsafe.setAccessible(true);
-        Object unsafe = theUnsafe.get(null);
-        Method define = UnsafeDefiner.class.getMethod("define", Object.class, String.class, byte[].class,
-                ClassLoader.class);
-        return new BootClassDefiner(define, unsafe);
+        Class<?> definer = new DefinerLoader().defineDefiner();
+        ModuleSupport.get().exportJdkInternalMisc(inst, definer);
+        return new BootClassDefiner((Function<Object[], Class<?>>) definer.getDeclaredConstructor().newInstance());
     }
 
     /**
@@ -67,7 +60,7 @@ public final class BootClassDefiner {
             if (known != null) {
                 return known;
             }
-            Class<?> created = (Class<?>) define.invoke(null, unsafe, className, classfile, loader);
+            Class<?> created = define.apply(new Object[] {className, classfile, loader});
             names.add(className);
             return created;
         }
@@ -150,14 +143,14 @@ public final class BootClassDefiner {
         return agentJar;
     }
 
-    /** A loader of its own for {@link UnsafeDefiner}, so that its unnamed module is one nobody else is in. */
+    /** A loader of its own for {@link InternalUnsafeDefiner}, so that its unnamed module is one nobody else is in. */
     private static final class DefinerLoader extends ClassLoader {
         DefinerLoader() {
             super(null);
         }
 
         Class<?> defineDefiner() throws IOException {
-            String name = UnsafeDefiner.class.getName();
+            String name = "io.tokenagent.definer.InternalUnsafeDefiner"; // by name: the agent loader loads no copy
             byte[] bytes = read(BootClassDefiner.class.getClassLoader(), name.replace('.', '/') + ".class");
             return defineClass(name, bytes, 0, bytes.length);
         }

@@ -1,26 +1,47 @@
 package io.tokenagent.definer;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
+import java.util.function.Function;
 
 /**
- * Calls {@code Unsafe.defineClass(name, bytes, 0, length, null, null)}. On Java 9+ this class is loaded alone
- * in a private class loader (see {@link BootClassDefiner}), so it references nothing but the JDK.
+ * Java 8's {@code sun.misc.Unsafe.defineClass(name, bytes, 0, length, loader, null)}, a method later JDKs removed
+ * (they have {@link InternalUnsafeDefiner}). Reflective: on Java 8 a reflective call costs little.
  */
-public final class UnsafeDefiner {
+final class UnsafeDefiner implements Function<Object[], Class<?>> {
 
-    private UnsafeDefiner() {
-    }
+    private final Object unsafe;
+    private final Method defineClass;
 
-    /** The {@code jdk.internal.misc.Unsafe} instance; callable once that package is exported to this class. */
-    public static Object unsafe() throws Exception {
-        return Class.forName("jdk.internal.misc.Unsafe").getMethod("getUnsafe").invoke(null);
-    }
-
-    public static Class<?> define(Object unsafe, String className, byte[] classfile, ClassLoader loader)
-            throws Exception {
-        Method define = unsafe.getClass().getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+    UnsafeDefiner() throws ReflectiveOperationException {
+        Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+        Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+        theUnsafe.setAccessible(true);
+        unsafe = theUnsafe.get(null);
+        defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        return (Class<?>) define.invoke(unsafe, className, classfile, 0, classfile.length, loader, null);
+    }
+
+    /** {@code {name, class file bytes, loader (null: the boot loader)}}. */
+    @Override
+    public Class<?> apply(Object[] nameBytesLoader) {
+        byte[] classfile = (byte[]) nameBytesLoader[1];
+        try {
+            return (Class<?>) defineClass.invoke(unsafe, nameBytesLoader[0], classfile, 0, classfile.length,
+                    nameBytesLoader[2], null);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException(cause);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

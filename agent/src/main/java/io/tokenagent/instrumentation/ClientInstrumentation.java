@@ -1,14 +1,15 @@
 package io.tokenagent.instrumentation;
 
 /**
- * The instrumentation of one HTTP client family. Implementations are listed in the agent's registry
- * ({@code io.tokenagent.agent.Instrumentations}); adding a client adds one package under
- * {@code io.tokenagent.instrumentation} and one line there.
+ * The instrumentation of one HTTP client family, as the transformer sees it. The agent's registry
+ * ({@code io.tokenagent.agent.Instrumentations}) lists them, most as a {@link LazyInstrumentation} declaring the
+ * family and creating its {@link ClassRewrite} only when a target class loads; adding a client adds one package
+ * under {@code io.tokenagent.instrumentation} and its line there.
  *
- * <p>Constructors must be trivial: every instrumentation is created at start, whether or not the application uses
- * its client. Work (ASM, helper classes) happens in {@link #transform} when a target class is loaded.
+ * <p>Constructors must be trivial. Work (ASM, helper classes) happens in {@link #transform} when a target class is
+ * loaded.
  */
-public interface ClientInstrumentation {
+public interface ClientInstrumentation extends ClassRewrite {
 
     /** A short name for logs, e.g. {@code urlconnection}. */
     String name();
@@ -24,13 +25,4 @@ public interface ClientInstrumentation {
      * the renaming does not reach.
      */
     String relocatableRoot();
-
-    /**
-     * Rewrites one target class. Returns null to leave it as it is: a version whose shape this instrumentation
-     * does not know is skipped, never half-rewritten.
-     *
-     * @param loader the class's defining loader, null for the boot loader
-     */
-    byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader, byte[] classfile)
-            throws Exception;
 }

@@ -25,13 +25,20 @@ public final class RunAll {
         String agentJar = new java.io.File(args[0]).getAbsolutePath();
         List<String> what = new ArrayList<>(List.of(args).subList(1, args.length));
         boolean quick = what.remove("quick");
+        String against = null;
+        for (String arg : List.copyOf(what)) {
+            if (arg.startsWith("against=")) {
+                against = new java.io.File(arg.substring("against=".length())).getAbsolutePath();
+                what.remove(arg);
+            }
+        }
         if (what.isEmpty()) {
             what = List.of("startup", "requests", "bridge");
         }
         List<String> table = new ArrayList<>();
         try (LocalServers servers = new LocalServers()) {
             if (what.contains("startup")) {
-                StartupBenchmark startup = new StartupBenchmark(servers, agentJar);
+                StartupBenchmark startup = new StartupBenchmark(servers, agentJar, against);
                 int runs = quick ? 5 : 11;
                 Map<String, long[]> url = startup.run("urlconnection", runs, 2);
                 Map<String, long[]> http = startup.run("httpclient", runs, 2);
@@ -47,6 +54,20 @@ public final class RunAll {
                 table.add(row("peak RSS added by token-agent", both(mib(url), mib(http))));
                 table.add(row("start-up medians with no agent, wall / CPU (the scale of this run)",
                         both(millis(url), millis(http))));
+                table.add(row("token-agent's classes loaded before `main` / by the end (one matched request)",
+                        both(classes(startup, "urlconnection", StartupBenchmark.AGENT),
+                                classes(startup, "httpclient", StartupBenchmark.AGENT))));
+                if (against != null) {
+                    String a = StartupBenchmark.AGAINST;
+                    table.add(row("start-up wall, token-agent / " + against, both(ratio(url, StartupBenchmark.AGENT,
+                            a, 0), ratio(http, StartupBenchmark.AGENT, a, 0))));
+                    table.add(row("start-up CPU, token-agent / " + against, both(ratio(url, StartupBenchmark.AGENT,
+                            a, 1), ratio(http, StartupBenchmark.AGENT, a, 1))));
+                    table.add(row("peak RSS, token-agent − " + against, both(mib(url, StartupBenchmark.AGENT, a),
+                            mib(http, StartupBenchmark.AGENT, a))));
+                    table.add(row("classes loaded before `main` / by the end, " + against,
+                            both(classes(startup, "urlconnection", a), classes(startup, "httpclient", a))));
+                }
             }
             if (what.contains("requests")) {
                 String javaagent = "-javaagent:" + agentJar + "=" + servers.agentArgs();
@@ -118,8 +139,18 @@ public final class RunAll {
     }
 
     private static String mib(Map<String, long[]> medians) {
-        return String.format(Locale.ROOT, "%+.1f MiB", (medians.get(StartupBenchmark.AGENT)[2]
-                - medians.get(StartupBenchmark.NONE)[2]) / 1024.0);
+        return mib(medians, StartupBenchmark.AGENT, StartupBenchmark.NONE);
+    }
+
+    private static String mib(Map<String, long[]> medians, String mode, String base) {
+        return String.format(Locale.ROOT, "%+.1f MiB", (medians.get(mode)[2] - medians.get(base)[2]) / 1024.0);
+    }
+
+    /** The agent's classes before main / by the end, and the JDK classes read from the runtime image beyond no agent's. */
+    private static String classes(StartupBenchmark startup, String client, String mode) throws Exception {
+        int[] agent = startup.classCounts(client, mode);
+        int[] none = startup.classCounts(client, StartupBenchmark.NONE);
+        return agent[0] + " / " + agent[1] + " (+" + (agent[2] - none[2]) + " JDK classes not from CDS)";
     }
 
     private static String millis(Map<String, long[]> medians) {

@@ -30,16 +30,20 @@ public final class StartupBenchmark {
     static final String NONE = "no agent";
     static final String EMPTY = "empty agent";
     static final String AGENT = "token-agent";
+    /** Another build of token-agent (given with {@code against=<jar>}), measured in the same rotation. */
+    static final String AGAINST = "against";
 
     private final LocalServers servers;
     private final String agentJar;
+    private final String againstJar; // null: none
     private final String classpath;
     private final Path emptyAgentJar;
     private final Path configFile;
 
-    StartupBenchmark(LocalServers servers, String agentJar) throws IOException {
+    StartupBenchmark(LocalServers servers, String agentJar, String againstJar) throws IOException {
         this.servers = servers;
         this.agentJar = agentJar;
+        this.againstJar = againstJar;
         this.classpath = new File(StartupApp.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .getPath();
         this.emptyAgentJar = emptyAgentJar();
@@ -51,7 +55,7 @@ public final class StartupBenchmark {
 
     /** Medians of each mode's runs: wall ms, CPU ms, peak RSS KiB. Prints every run's figures to stdout as it goes. */
     Map<String, long[]> run(String client, int runs, int warmups) throws Exception {
-        List<String> modes = List.of(NONE, EMPTY, AGENT);
+        List<String> modes = againstJar == null ? List.of(NONE, EMPTY, AGENT) : List.of(NONE, EMPTY, AGENT, AGAINST);
         Map<String, List<long[]>> results = new LinkedHashMap<>();
         for (String mode : modes) {
             results.put(mode, new ArrayList<>());
@@ -75,13 +79,43 @@ public final class StartupBenchmark {
         return medians;
     }
 
-    private long[] once(String client, String mode) throws Exception {
+    /**
+     * The agent's classes (from its jar, and those it defines: the bridge and the hooks) loaded before {@code main}
+     * and by the end of the run, and the JDK classes loaded from the runtime image rather than the CDS archive,
+     * in one run with {@code -Xlog:class+load} of the given mode.
+     */
+    int[] classCounts(String client, String mode) throws Exception {
+        Path log = Files.createTempFile("class-load", ".txt");
+        try {
+            once(client, mode, "-Xlog:class+load:file=" + log);
+            String jar = "source: file:" + (mode.equals(AGENT) ? agentJar : againstJar);
+            int beforeMain = -1;
+            int agent = 0;
+            int jdkFromImage = 0;
+            for (String line : Files.readAllLines(log)) {
+                if (line.contains(" " + StartupApp.class.getName() + " source:")) {
+                    beforeMain = agent;
+                } else if (line.endsWith(jar)
+                        || line.contains(" io.tokenagent.") && line.contains("source: __JVM_DefineClass__")) {
+                    agent++;
+                } else if (line.contains("source: jrt:/")) {
+                    jdkFromImage++;
+                }
+            }
+            return new int[] {beforeMain, agent, jdkFromImage};
+        } finally {
+            Files.delete(log);
+        }
+    }
+
+    private long[] once(String client, String mode, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + "/bin/java");
+        command.addAll(List.of(jvmOptions));
         if (mode.equals(EMPTY)) {
             command.add("-javaagent:" + emptyAgentJar);
-        } else if (mode.equals(AGENT)) {
-            command.add("-javaagent:" + agentJar + "=config=" + configFile);
+        } else if (mode.equals(AGENT) || mode.equals(AGAINST)) {
+            command.add("-javaagent:" + (mode.equals(AGENT) ? agentJar : againstJar) + "=config=" + configFile);
         }
         command.addAll(List.of("-cp", classpath, StartupApp.class.getName(), client, servers.base() + "/api/x"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -90,7 +124,7 @@ public final class StartupBenchmark {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         int exit = process.waitFor();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        String expected = mode.equals(AGENT) ? "auth:yes " : "auth:no ";
+        String expected = mode.equals(AGENT) || mode.equals(AGAINST) ? "auth:yes " : "auth:no ";
         if (exit != 0 || !out.startsWith(expected)) {
             throw new IllegalStateException("run " + command + " gave exit " + exit + ": " + out);
         }

@@ -51,11 +51,42 @@ class DistributionIT {
             assertEquals(Files.readString(Path.of("../LICENSE")), licence, "META-INF/LICENSE is token-agent's");
             String notices = new String(jar.getInputStream(jar.getEntry("META-INF/THIRD-PARTY-NOTICES.txt"))
                     .readAllBytes(), StandardCharsets.UTF_8);
-            for (String library : List.of("- ASM 9.", "- Jackson core 2.", "- SLF4J API 2.")) {
+            for (String library : List.of("- ASM 9.", "org.ow2.asm:asm-commons", "- Jackson core 2.",
+                    "- SLF4J API 2.")) {
                 assertTrue(notices.contains(library), library + " in\n" + notices);
             }
             assertTrue(Stream.of("asm/LICENSE.txt", "jackson-core/LICENSE", "slf4j-api/LICENSE.txt")
                     .allMatch(name -> jar.getEntry("META-INF/licenses/" + name) != null));
+        }
+    }
+
+    /**
+     * What every start pays for, kept small: the JVM verifies a {@code -javaagent} jar's classes, and a class file
+     * older than Java 6 has no stack map frames and goes through the slower inferring verifier (ASM's did, as
+     * shipped); a deflated entry is inflated at each load. And nothing of asm-tree, which the agent never uses.
+     */
+    @Test
+    void theJarsEntriesAreStoredEveryClassFileHasStackMapFramesAndNoneIsAsmTrees() throws Exception {
+        try (ZipFile jar = new ZipFile(AgentJvm.AGENT_JAR.toFile())) {
+            List<String> deflated = jar.stream().filter(entry -> entry.getMethod() != java.util.zip.ZipEntry.STORED)
+                    .map(java.util.zip.ZipEntry::getName).toList();
+            assertTrue(deflated.isEmpty(), deflated.size() + " deflated entries, e.g. "
+                    + (deflated.isEmpty() ? "" : deflated.get(0)));
+            List<String> old = new java.util.ArrayList<>();
+            List<String> names = jar.stream().map(java.util.zip.ZipEntry::getName).toList();
+            for (String name : names) {
+                if (name.endsWith(".class")) {
+                    byte[] header = jar.getInputStream(jar.getEntry(name)).readNBytes(8);
+                    if (((header[6] & 0xff) << 8 | header[7] & 0xff) < 50) {
+                        old.add(name);
+                    }
+                }
+            }
+            assertTrue(old.isEmpty(), old.size() + " class files without stack map frames (version < 50), e.g. "
+                    + (old.isEmpty() ? "" : old.get(0)));
+            assertTrue(names.stream().noneMatch(name -> name.startsWith("io/tokenagent/shaded/asm/tree/")),
+                    "asm-tree in the jar");
+            assertTrue(names.contains("io/tokenagent/shaded/asm/commons/ClassRemapper.class"));
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.commons;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
@@ -16,27 +16,12 @@ import org.objectweb.asm.Opcodes;
  * with the director's connection (the hop's scheme, host and port) and the method (its path); I/O retries of the
  * same hop happen inside, keeping the header. The proxy {@code CONNECT} the director may send does not pass there.
  */
-public final class CommonsHttpClientInstrumentation implements ClientInstrumentation {
+public final class CommonsHttpClientInstrumentation implements ClassRewrite {
 
-    private static final String TARGET = "org/apache/commons/httpclient/HttpMethodDirector";
+    public static final String TARGET = "org/apache/commons/httpclient/HttpMethodDirector";
     private static final String CONNECTION = "Lorg/apache/commons/httpclient/HttpConnection;";
     private static final String EXECUTE_WITH_RETRY = "(Lorg/apache/commons/httpclient/HttpMethod;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/commons/CommonsHttpClientHook";
-
-    @Override
-    public String name() {
-        return "commons-httpclient-3";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "org/apache/commons/httpclient/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

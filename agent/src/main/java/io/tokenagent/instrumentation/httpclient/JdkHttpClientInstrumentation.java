@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.httpclient;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodExitCall;
 import io.tokenagent.instrumentation.MethodRewrite;
@@ -21,10 +21,10 @@ import org.objectweb.asm.Opcodes;
  * holding any thread. At the end of the response filters, a third sees each exchange's response: a 401 to the
  * agent's token may start another exchange, as the client's own authentication does.
  */
-public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
+public final class JdkHttpClientInstrumentation implements ClassRewrite {
 
-    private static final String MULTI_EXCHANGE = "jdk/internal/net/http/MultiExchange";
-    private static final String CLIENT_IMPL = "jdk/internal/net/http/HttpClientImpl";
+    public static final String MULTI_EXCHANGE = "jdk/internal/net/http/MultiExchange";
+    public static final String CLIENT_IMPL = "jdk/internal/net/http/HttpClientImpl";
     private static final String HOOK = "io/tokenagent/instrumentation/httpclient/JdkHttpClientHook";
     private static final String REQUEST_FILTERS = "(Ljdk/internal/net/http/HttpRequestImpl;)V";
     private static final String RESPONSE_FILTERS = "(Ljdk/internal/net/http/Response;)"
@@ -37,21 +37,6 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
     private static final String DEFER = "(Ljava/net/http/HttpClient;Ljava/net/http/HttpRequest;"
             + "Ljava/net/http/HttpResponse$BodyHandler;Ljava/net/http/HttpResponse$PushPromiseHandler;"
             + "Ljava/util/concurrent/Executor;)Ljava/util/concurrent/CompletableFuture;";
-
-    @Override
-    public String name() {
-        return "java-http-client";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {MULTI_EXCHANGE, CLIENT_IMPL};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return null; // the JDK's own
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

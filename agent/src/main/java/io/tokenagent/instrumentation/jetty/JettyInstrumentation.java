@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.jetty;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
 import org.objectweb.asm.ClassReader;
@@ -13,28 +13,13 @@ import org.objectweb.asm.ClassReader;
  * classes moved to {@code org.eclipse.jetty.client.transport}. The hook runs first there and may hold the request
  * until its token arrives (see {@link JettyHook}).
  */
-public final class JettyInstrumentation implements ClientInstrumentation {
+public final class JettyInstrumentation implements ClassRewrite {
 
-    private static final String JETTY_9_TO_11 = "org/eclipse/jetty/client/HttpDestination";
-    private static final String JETTY_12 = "org/eclipse/jetty/client/transport/HttpDestination";
+    public static final String JETTY_9_TO_11 = "org/eclipse/jetty/client/HttpDestination";
+    public static final String JETTY_12 = "org/eclipse/jetty/client/transport/HttpDestination";
     private static final String SEND_9_TO_11 = "(Lorg/eclipse/jetty/client/HttpRequest;Ljava/util/List;)V";
     private static final String SEND_12 = "(Lorg/eclipse/jetty/client/transport/HttpRequest;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/jetty/JettyHook";
-
-    @Override
-    public String name() {
-        return "jetty-client";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {JETTY_9_TO_11, JETTY_12};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return null; // its hook finds the client's classes by name (reflection across 9.4 to 12): not renamed
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

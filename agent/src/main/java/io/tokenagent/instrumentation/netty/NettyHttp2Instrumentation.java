@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.netty;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
@@ -19,9 +19,9 @@ import org.objectweb.asm.Type;
  * {@link NettyHttp2Hook} first and return the promise it returns when it took the write over. A Netty version
  * whose encoder lacks either method is left alone.
  */
-public final class NettyHttp2Instrumentation implements ClientInstrumentation {
+public final class NettyHttp2Instrumentation implements ClassRewrite {
 
-    private static final String TARGET = "io/netty/handler/codec/http2/DefaultHttp2ConnectionEncoder";
+    public static final String TARGET = "io/netty/handler/codec/http2/DefaultHttp2ConnectionEncoder";
     private static final String CTX = "Lio/netty/channel/ChannelHandlerContext;";
     private static final String PROMISE = "Lio/netty/channel/ChannelPromise;";
     private static final String FUTURE = "io/netty/channel/ChannelFuture";
@@ -31,21 +31,6 @@ public final class NettyHttp2Instrumentation implements ClientInstrumentation {
     private static final String DATA = "writeData";
     private static final String DATA_DESC = "(" + CTX + "ILio/netty/buffer/ByteBuf;IZ" + PROMISE + ")L" + FUTURE + ";";
     private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttp2Hook";
-
-    @Override
-    public String name() {
-        return "netty-http2";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "io/netty/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

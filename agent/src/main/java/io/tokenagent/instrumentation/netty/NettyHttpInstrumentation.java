@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.netty;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodExitCall;
 import io.tokenagent.instrumentation.MethodRewrite;
@@ -21,14 +21,15 @@ import org.objectweb.asm.Opcodes;
  * {@code decode} a client's {@code HttpResponseDecoder} (and {@code HttpClientCodec}'s) inherits, tells the same hook
  * what it decoded (ctx and the output list, at each return): how the agent hears of a 401. Netty 4.0 is left alone.
  */
-public final class NettyHttpInstrumentation implements ClientInstrumentation {
+public final class NettyHttpInstrumentation implements ClassRewrite {
 
-    private static final String TARGET = "io/netty/handler/codec/http/HttpObjectEncoder";
+    public static final String TARGET = "io/netty/handler/codec/http/HttpObjectEncoder";
+    /** The family's other target: the decoder, for the responses (a constant: the registry names it freely). */
+    public static final String RESPONSE_TARGET = "io/netty/handler/codec/http/HttpObjectDecoder";
     private static final String SUPER = "io/netty/handler/codec/MessageToMessageEncoder";
     private static final String WRITE = "(Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;"
             + "Lio/netty/channel/ChannelPromise;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/netty/NettyHttpHook";
-    private static final String DECODER = "io/netty/handler/codec/http/HttpObjectDecoder";
     private static final String DECODE = "(Lio/netty/channel/ChannelHandlerContext;Lio/netty/buffer/ByteBuf;"
             + "Ljava/util/List;)V";
     private static final String HOOK_DECODED = "(Lio/netty/handler/codec/http/HttpObjectDecoder;"
@@ -37,25 +38,10 @@ public final class NettyHttpInstrumentation implements ClientInstrumentation {
             + "Lio/netty/channel/ChannelHandlerContext;Ljava/lang/Object;Lio/netty/channel/ChannelPromise;)Z";
 
     @Override
-    public String name() {
-        return "netty-http";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET, DECODER};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "io/netty/";
-    }
-
-    @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
             byte[] classfile) throws Exception {
         ClassReader reader = new ClassReader(classfile);
-        if (DECODER.equals(internalName)) {
+        if (RESPONSE_TARGET.equals(internalName)) {
             if (loader == null || !ClassShape.of(reader).hasMethod("decode", DECODE)
                     || !isNetty41OrLater(context, loader)) {
                 return null;

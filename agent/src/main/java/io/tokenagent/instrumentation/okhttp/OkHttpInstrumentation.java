@@ -1,6 +1,6 @@
 package io.tokenagent.instrumentation.okhttp;
 
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodRewrite;
 import org.objectweb.asm.ClassReader;
@@ -14,9 +14,11 @@ import org.objectweb.asm.Opcodes;
  * agent's interceptor. Nothing the application holds is changed: its client's lists stay as they were. A version
  * whose method does not read both lists is left alone.
  */
-public final class OkHttpInstrumentation implements ClientInstrumentation {
+public final class OkHttpInstrumentation implements ClassRewrite {
 
-    private static final String[] CALLS = {"okhttp3/RealCall", "okhttp3/internal/connection/RealCall"};
+    /** {@code RealCall} of 3.x, and of 4.x and 5.x, which moved it. */
+    public static final String CALL_3 = "okhttp3/RealCall";
+    public static final String CALL_4 = "okhttp3/internal/connection/RealCall";
     /** 3.x names it plainly; Kotlin (4.x, 5.x) mangles the name of an internal function. */
     private static final String[] CHAIN_METHODS = {"getResponseWithInterceptorChain",
         "getResponseWithInterceptorChain$okhttp"};
@@ -24,21 +26,6 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
     private static final String LIST_GETTER = "()Ljava/util/List;";
     private static final String HOOK = "io/tokenagent/instrumentation/okhttp/OkHttpHook";
     private static final String LIST_HOOK = "(Ljava/util/List;)Ljava/util/List;";
-
-    @Override
-    public String name() {
-        return "okhttp";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return CALLS;
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "okhttp3/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

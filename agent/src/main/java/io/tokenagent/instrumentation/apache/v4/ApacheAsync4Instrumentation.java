@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.apache.v4;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
 import io.tokenagent.instrumentation.MethodRewrite;
@@ -17,11 +17,11 @@ import org.objectweb.asm.Opcodes;
  * {@code MainClientExec.generateRequest} hands the I/O reactor (first attempt and each hop) passes through the hook
  * on its way out. See {@link ApacheAsync4Hook}.
  */
-public final class ApacheAsync4Instrumentation implements ClientInstrumentation {
+public final class ApacheAsync4Instrumentation implements ClassRewrite {
 
-    private static final String CLIENT = "org/apache/http/impl/nio/client/InternalHttpAsyncClient";
-    private static final String EXEC = "org/apache/http/impl/nio/client/MainClientExec";
-    private static final String HANDLER = "org/apache/http/impl/nio/client/DefaultClientExchangeHandlerImpl";
+    public static final String CLIENT = "org/apache/http/impl/nio/client/InternalHttpAsyncClient";
+    public static final String EXEC = "org/apache/http/impl/nio/client/MainClientExec";
+    public static final String HANDLER = "org/apache/http/impl/nio/client/DefaultClientExchangeHandlerImpl";
     private static final String ABSTRACT_HANDLER = "org/apache/http/impl/nio/client/AbstractClientExchangeHandler";
     private static final String CONNECTION = "org/apache/http/nio/NHttpClientConnection";
     private static final String CURRENT_REQUEST = "()Lorg/apache/http/client/methods/HttpRequestWrapper;";
@@ -34,21 +34,6 @@ public final class ApacheAsync4Instrumentation implements ClientInstrumentation 
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v4/ApacheAsync4Hook";
     private static final String STATE = "org/apache/http/impl/nio/client/InternalState";
     private static final String LOCAL_CONTEXT = "()Lorg/apache/http/client/protocol/HttpClientContext;";
-
-    @Override
-    public String name() {
-        return "apache-httpasyncclient-4";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {CLIENT, EXEC, HANDLER};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "org/apache/http/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

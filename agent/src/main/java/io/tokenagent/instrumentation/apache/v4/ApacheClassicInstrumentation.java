@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.apache.v4;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
 import io.tokenagent.instrumentation.MethodExitCall;
@@ -14,9 +14,9 @@ import org.objectweb.asm.ClassReader;
  * response it returns (a 401 to the agent's token, see {@link ApacheClassicHook#afterExecute}). Versions before
  * 4.3 have no such chain and are left alone.
  */
-public final class ApacheClassicInstrumentation implements ClientInstrumentation {
+public final class ApacheClassicInstrumentation implements ClassRewrite {
 
-    private static final String TARGET = "org/apache/http/impl/execchain/MainClientExec";
+    public static final String TARGET = "org/apache/http/impl/execchain/MainClientExec";
     private static final String EXECUTE = "(Lorg/apache/http/conn/routing/HttpRoute;"
             + "Lorg/apache/http/client/methods/HttpRequestWrapper;Lorg/apache/http/client/protocol/HttpClientContext;"
             + "Lorg/apache/http/client/methods/HttpExecutionAware;)"
@@ -26,21 +26,6 @@ public final class ApacheClassicInstrumentation implements ClientInstrumentation
     private static final String AFTER = "(Lorg/apache/http/client/methods/CloseableHttpResponse;"
             + "Lorg/apache/http/impl/execchain/ClientExecChain;" + EXECUTE.substring(1);
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v4/ApacheClassicHook";
-
-    @Override
-    public String name() {
-        return "apache-httpclient-4";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "org/apache/http/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

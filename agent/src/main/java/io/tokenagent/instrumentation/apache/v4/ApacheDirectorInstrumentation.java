@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.apache.v4;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
 import org.objectweb.asm.ClassReader;
@@ -15,29 +15,14 @@ import org.objectweb.asm.ClassReader;
  * the route: the hook adjusts the wrapper's headers there, outside the director's I/O retry loop, so that a token
  * failure is reported once rather than retried.
  */
-public final class ApacheDirectorInstrumentation implements ClientInstrumentation {
+public final class ApacheDirectorInstrumentation implements ClassRewrite {
 
-    private static final String TARGET = "org/apache/http/impl/client/DefaultRequestDirector";
+    public static final String TARGET = "org/apache/http/impl/client/DefaultRequestDirector";
     private static final String REWRITE_URI = "(Lorg/apache/http/impl/client/RequestWrapper;"
             + "Lorg/apache/http/conn/routing/HttpRoute;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v4/ApacheDirectorHook";
     /** Lends the hook its {@code Headers}. */
     private static final String CLASSIC_HOOK = "io.tokenagent.instrumentation.apache.v4.ApacheClassicHook";
-
-    @Override
-    public String name() {
-        return "apache-httpclient-4-director";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "org/apache/http/";
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.apache.v5;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
 import org.objectweb.asm.ClassReader;
@@ -12,31 +12,16 @@ import org.objectweb.asm.ClassReader;
  * {@code H2AsyncMainClientExec.execute} once per request sent, with the target in the scope's route: the hook runs
  * there first and may take the request over until its token arrives (see {@link ApacheAsync5Hook}).
  */
-public final class ApacheAsync5Instrumentation implements ClientInstrumentation {
+public final class ApacheAsync5Instrumentation implements ClassRewrite {
 
-    private static final String[] TARGETS = {"org/apache/hc/client5/http/impl/async/HttpAsyncMainClientExec",
-        "org/apache/hc/client5/http/impl/async/H2AsyncMainClientExec"};
+    public static final String HTTP1_EXEC = "org/apache/hc/client5/http/impl/async/HttpAsyncMainClientExec";
+    public static final String H2_EXEC = "org/apache/hc/client5/http/impl/async/H2AsyncMainClientExec";
     private static final String EXECUTE = "(Lorg/apache/hc/core5/http/HttpRequest;"
             + "Lorg/apache/hc/core5/http/nio/AsyncEntityProducer;Lorg/apache/hc/client5/http/async/AsyncExecChain$Scope;"
             + "Lorg/apache/hc/client5/http/async/AsyncExecChain;Lorg/apache/hc/client5/http/async/AsyncExecCallback;)V";
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v5/ApacheAsync5Hook";
     private static final String HOOK_DESCRIPTOR = "(Lorg/apache/hc/client5/http/async/AsyncExecChainHandler;"
             + EXECUTE.substring(1, EXECUTE.length() - 2) + ")Z";
-
-    @Override
-    public String name() {
-        return "apache-httpclient-5-async";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return TARGETS;
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "org/apache/hc/"; // client5 and core5 move together
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,

@@ -1,7 +1,7 @@
 package io.tokenagent.instrumentation.apache.v5;
 
 import io.tokenagent.instrumentation.ClassShape;
-import io.tokenagent.instrumentation.ClientInstrumentation;
+import io.tokenagent.instrumentation.ClassRewrite;
 import io.tokenagent.instrumentation.InstrumentationContext;
 import io.tokenagent.instrumentation.MethodEntryCall;
 import io.tokenagent.instrumentation.MethodExitCall;
@@ -14,10 +14,10 @@ import org.objectweb.asm.ClassReader;
  * {@code ConnectExec.execute}, which leases the connection: a request sent once more after a 401 (see
  * {@link ApacheClassic5Hook#afterConnectExec}) goes through it again and gets a connection of its own.
  */
-public final class ApacheClassic5Instrumentation implements ClientInstrumentation {
+public final class ApacheClassic5Instrumentation implements ClassRewrite {
 
-    private static final String TARGET = "org/apache/hc/client5/http/impl/classic/MainClientExec";
-    private static final String CONNECT = "org/apache/hc/client5/http/impl/classic/ConnectExec";
+    public static final String TARGET = "org/apache/hc/client5/http/impl/classic/MainClientExec";
+    public static final String CONNECT = "org/apache/hc/client5/http/impl/classic/ConnectExec";
     private static final String EXECUTE = "(Lorg/apache/hc/core5/http/ClassicHttpRequest;"
             + "Lorg/apache/hc/client5/http/classic/ExecChain$Scope;Lorg/apache/hc/client5/http/classic/ExecChain;)"
             + "Lorg/apache/hc/core5/http/ClassicHttpResponse;";
@@ -26,21 +26,6 @@ public final class ApacheClassic5Instrumentation implements ClientInstrumentatio
     private static final String AFTER = "(Lorg/apache/hc/core5/http/ClassicHttpResponse;"
             + "Lorg/apache/hc/client5/http/classic/ExecChainHandler;" + EXECUTE.substring(1);
     private static final String HOOK = "io/tokenagent/instrumentation/apache/v5/ApacheClassic5Hook";
-
-    @Override
-    public String name() {
-        return "apache-httpclient-5-classic";
-    }
-
-    @Override
-    public String[] targetClasses() {
-        return new String[] {TARGET, CONNECT};
-    }
-
-    @Override
-    public String relocatableRoot() {
-        return "org/apache/hc/"; // client5 and core5 move together
-    }
 
     @Override
     public byte[] transform(InstrumentationContext context, String internalName, ClassLoader loader,
