@@ -4,7 +4,7 @@
     benchmarks/compare-startup.py [--runs N] [--client huc|httpclient] NAME=AGENT_JAR ...
 
 Runs benchmarks' StartupApp (one GET of a matched URL) with no agent, with an empty agent and with each named
-agent jar (a one-rule JSON configuration file, log_level=warn, one token fetch), the modes interleaved in a
+agent jar (a one-rule JSON configuration file at the default log level, one token fetch), the modes interleaved in a
 rotating order after two warm-up rounds, and prints per mode the medians of wall time, CPU time (the process's
 user + system, from wait4) and peak RSS, each against no agent; then, from one run each with
 -Xlog:class+load, how many of the jar's classes load before main and in all, and how many JDK classes load from
@@ -110,7 +110,7 @@ def main():
         classes, empty = build_app(work)
         config = os.path.join(work, "rules.json")
         with open(config, "w") as f:
-            json.dump({"endpoint": base + "/token", "log_level": "warn",
+            json.dump({"endpoint": base + "/token",
                        "rules": [{"match": base + "/api", "resource": "https://bench.example"}]}, f)
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if "JAVA_HOME" in os.environ else "java"
         app = ["-cp", classes, APP, args.client, base + "/api/x"]

@@ -49,7 +49,8 @@ public final class StartupBenchmark {
         this.emptyAgentJar = emptyAgentJar();
         this.configFile = Files.createTempFile("startup-rules", ".json");
         configFile.toFile().deleteOnExit();
-        Files.writeString(configFile, "{\n  \"endpoint\": \"" + servers.base() + "/token\",\n  \"log_level\": \"warn\",\n"
+        // The default log level (info: the start line and the token's, with its fingerprint), as a user starts it.
+        Files.writeString(configFile, "{\n  \"endpoint\": \"" + servers.base() + "/token\",\n"
                 + "  \"rules\": [ { \"match\": \"" + servers.base() + "/api\", \"resource\": \"https://bench.example\" } ]\n}\n");
     }
 
