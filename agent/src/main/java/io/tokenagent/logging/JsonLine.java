@@ -21,9 +21,12 @@ final class JsonLine {
                     TokenRequest request = (TokenRequest) argument;
                     line.field("resource", request.resource() != null ? request.resource() : request.scope())
                             .field("identity", request.identity().toString());
-                } else if (argument != null && argument.toString().startsWith("sha256:")) {
+                } else if (argument != null) {
                     // a fingerprint, as a string or as a token's argument that works it out when written
-                    line.field("fingerprint", argument.toString());
+                    String text = argument.toString();
+                    if (text.startsWith("sha256:")) {
+                        line.field("fingerprint", text);
+                    }
                 }
             }
         }

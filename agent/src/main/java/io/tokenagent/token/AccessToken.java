@@ -57,9 +57,15 @@ public final class AccessToken {
      */
     public Object fingerprintForLog() {
         return new Object() {
+            /** Worked out once: a line's message and its JSON field both ask. */
+            private String fingerprint;
+
             @Override
             public String toString() {
-                return fingerprint();
+                if (fingerprint == null) {
+                    fingerprint = fingerprint();
+                }
+                return fingerprint;
             }
         };
     }

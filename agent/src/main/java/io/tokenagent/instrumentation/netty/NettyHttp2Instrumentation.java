@@ -43,8 +43,7 @@ public final class NettyHttp2Instrumentation implements ClassRewrite {
         }
         byte[] result = hookFirst(new ClassReader(hookFirst(reader, HEADERS, HEADERS_DESC, "headers")), DATA,
                 DATA_DESC, "data");
-        NettyHttpInstrumentation.defineSharedHooks(context, loader);
-        context.defineHook(HOOK.replace('/', '.'), loader, null);
+        NettyHttpInstrumentation.defineHooks(context, loader, HOOK);
         return result;
     }
 

@@ -47,8 +47,7 @@ public final class NettyHttpInstrumentation implements ClassRewrite {
                 return null;
             }
             byte[] result = MethodExitCall.insert(reader, "decode", DECODE, HOOK, "decoded", HOOK_DECODED, null, 0, 1, 3);
-            defineSharedHooks(context, loader);
-            context.defineHook(HOOK.replace('/', '.'), loader, null);
+            defineHooks(context, loader, HOOK);
             return result;
         }
         if (loader == null || !SUPER.equals(reader.getSuperName()) || !isNetty41OrLater(context, loader)) {
@@ -90,15 +89,15 @@ public final class NettyHttpInstrumentation implements ClassRewrite {
                 }
             }
         }.applyTo(reader);
-        defineSharedHooks(context, loader);
-        context.defineHook(HOOK.replace('/', '.'), loader, null);
+        defineHooks(context, loader, HOOK);
         return result;
     }
 
-    /** Defines the classes both Netty hooks use, before either hook. */
-    static void defineSharedHooks(InstrumentationContext context, ClassLoader loader) throws Exception {
+    /** Defines {@code hook} (an internal name) in {@code loader}, after the classes both Netty hooks use. */
+    static void defineHooks(InstrumentationContext context, ClassLoader loader, String hook) throws Exception {
         context.defineHook("io.tokenagent.instrumentation.netty.NettyRequestTarget", loader, null);
         context.defineHook("io.tokenagent.instrumentation.netty.HeldOnEventLoop", loader, null);
+        context.defineHook(hook.replace('/', '.'), loader, null);
     }
 
     /** {@code if (NettyHttpHook.write(this, ctx, msg, promise)) return;} at the start of a method. */
