@@ -3,8 +3,11 @@ package io.tokenagent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tokenagent.it.apps.OneGetApp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +44,24 @@ class StartupPathIT extends AgentTestSupport {
         int main = loaded.indexOf(loaded.stream().filter(line -> line.contains(" " + OneGetApp.class.getName() + " "))
                 .findFirst().orElseThrow());
         assertNotLoaded(loaded.subList(0, main), "java.nio.channels.FileChannel");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.tokenagent.it.Jdk#all")
+    void theDefaultLevelsTokenLineFingerprintsTheTokenWithoutTheSecurityProviders(Jdk jdk) throws Exception {
+        tokenEndpointGives("token-7f3a", 3600);
+        Path classes = dir.resolve("classes.log");
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs("endpoint=" + endpoint() + ",match=" + apiUrl("/api")
+                        + ",resource=" + RESOURCE)
+                .jvmArg("-Xlog:class+load:file=" + classes).mainClass(OneGetApp.class.getName())
+                .run(apiUrl("/api/x"));
+
+        assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+        byte[] sha256 = MessageDigest.getInstance("SHA-256").digest("token-7f3a".getBytes(StandardCharsets.UTF_8));
+        String fingerprint = "sha256:" + HexFormat.of().formatHex(sha256, 0, 4);
+        assertEquals(1, result.stderrLines().stream().filter(line -> line.contains("INFO token for")
+                && line.endsWith(fingerprint)).count(), result.toString());
+        assertNotLoaded(Files.readAllLines(classes), "java.security.MessageDigest");
     }
 
     private static void assertNotLoaded(List<String> classLoadLog, String className) {
