@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Start-up of token-agent builds side by side, for judging one change to the agent's start path.
 
-    benchmarks/compare-startup.py [--runs N] [--client huc|httpclient] NAME=AGENT_JAR ...
+    benchmarks/compare-startup.py [--runs N] [--client huc|httpclient] NAME=AGENT_JAR[@JVM_OPTION...] ...
 
 Runs benchmarks' StartupApp (one GET of a matched URL) with no agent, with an empty agent and with each named
 agent jar (a one-rule JSON configuration file at the default log level, one token fetch), the modes interleaved in a
 rotating order after two warm-up rounds, and prints per mode the medians of wall time, CPU time (the process's
 user + system, from wait4) and peak RSS, each against no agent; then, from one run each with
 -Xlog:class+load, how many of the jar's classes load before main and in all, and how many JDK classes load from
-outside the CDS archive. Unlike benchmarks/run.sh it needs no Maven build of the benchmarks and compares builds
+outside the CDS archive. Each jar runs as a copy named token-agent.jar in a directory of its own (the name its
+manifest's Boot-Class-Path gives); JVM options after a jar, each behind an @, go on that mode's command line
+(NAME=JAR@-XX:TieredStopAtLevel=1 measures what the JIT costs, for example). Unlike benchmarks/run.sh it needs no Maven build of the benchmarks and compares builds
 in one run: on a shared or small machine only figures taken in the same run compare.
 """
 import argparse
@@ -90,8 +92,11 @@ def class_counts(command, jar, work):
     with open(log) as f:
         lines = f.readlines()
     main = next(i for i, line in enumerate(lines) if " " + APP + " " in line)
-    source = "source: file:" + jar
-    return (sum(source in line for line in lines[:main]), sum(source in line for line in lines),
+    sources = ("source: file:" + jar, "source: " + jar)  # the system class path's, the boot class path's
+
+    def agent(line):
+        return line.rstrip().endswith(sources) or " io.tokenagent." in line and "__JVM_DefineClass__" in line
+    return (sum(map(agent, lines[:main])), sum(map(agent, lines)),
             sum("source: jrt:" in line for line in lines))
 
 
@@ -99,14 +104,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--client", default="huc", choices=["huc", "httpclient"])
-    parser.add_argument("agents", nargs="+", metavar="NAME=AGENT_JAR")
+    parser.add_argument("agents", nargs="+", metavar="NAME=AGENT_JAR[@JVM_OPTION...]")
     args = parser.parse_args()
-    agents = [(a.split("=", 1)[0], os.path.abspath(a.split("=", 1)[1])) for a in args.agents]
+    work = tempfile.mkdtemp(prefix="compare-startup")
+    agents = []
+    for argument in args.agents:
+        name, spec = argument.split("=", 1)
+        jar = os.path.join(work, "agent-%d" % len(agents), "token-agent.jar")
+        os.makedirs(os.path.dirname(jar))
+        shutil.copy(spec.split("@")[0], jar)
+        agents.append((name, os.path.realpath(jar), spec.split("@")[1:]))
 
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = "http://127.0.0.1:%d" % server.server_address[1]
-    work = tempfile.mkdtemp(prefix="compare-startup")
     try:
         classes, empty = build_app(work)
         config = os.path.join(work, "rules.json")
@@ -116,7 +127,8 @@ def main():
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if "JAVA_HOME" in os.environ else "java"
         app = ["-cp", classes, APP, args.client, base + "/api/x"]
         modes = [("no agent", [java] + app, "auth:no"), ("empty agent", [java, "-javaagent:" + empty] + app, "auth:no")]
-        modes += [(name, [java, "-javaagent:%s=config=%s" % (jar, config)] + app, "auth:yes") for name, jar in agents]
+        modes += [(name, [java] + flags + ["-javaagent:%s=config=%s" % (jar, config)] + app, "auth:yes")
+                  for name, jar, flags in agents]
         results = {name: [] for name, _, _ in modes}
         for i in range(2 + args.runs):
             for k in range(len(modes)):
@@ -130,7 +142,7 @@ def main():
             wall, cpu, rss = (statistics.median(r[f] for r in results[name]) for f in range(3))
             line = "%-14s wall %6.1f ms %5.2fx   CPU %6.1f ms %5.2fx   peak RSS %5.1f MiB %+5.1f" % (
                 name, wall, wall / none[0], cpu, cpu / none[1], rss, rss - none[2])
-            jar = dict(agents).get(name)
+            jar = {n: j for n, j, _ in agents}.get(name)
             if jar:
                 line += "   classes: %d of the jar's before main, %d in all; %d JDK ones not from CDS" % class_counts(
                     command, jar, work)

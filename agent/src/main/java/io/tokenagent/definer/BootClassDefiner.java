@@ -132,7 +132,8 @@ public final class BootClassDefiner {
             agentJarLooked = true;
             try {
                 java.security.CodeSource source = BootClassDefiner.class.getProtectionDomain().getCodeSource();
-                String path = source == null ? null : new java.io.File(source.getLocation().toURI()).getPath();
+                String path = source != null ? new java.io.File(source.getLocation().toURI()).getPath()
+                        : bootJarPath();
                 if (path != null && path.endsWith(".jar")) {
                     agentJar = new JarFile(path, false);
                 }
@@ -141,6 +142,21 @@ public final class BootClassDefiner {
             }
         }
         return agentJar;
+    }
+
+    /**
+     * The jar of the agent's classes when the boot loader loaded them (the manifest's {@code Boot-Class-Path}): boot
+     * classes have no code source, and the boot loader names its jar in a resource's URL
+     * ({@code jar:file:/dir/token-agent.jar!/io/...}). Null when it does not.
+     */
+    private static String bootJarPath() throws java.net.URISyntaxException {
+        java.net.URL url = ClassLoader.getSystemResource(BootClassDefiner.class.getName().replace('.', '/') + ".class");
+        String spec = url == null ? "" : url.toString();
+        int end = spec.indexOf("!/");
+        if (!spec.startsWith("jar:file:") || end < 0) {
+            return null;
+        }
+        return new java.io.File(new java.net.URI(spec.substring("jar:".length(), end))).getPath();
     }
 
     /** A loader of its own for {@link InternalUnsafeDefiner}, so that its unnamed module is one nobody else is in. */

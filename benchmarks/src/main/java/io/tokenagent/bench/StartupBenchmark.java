@@ -42,8 +42,8 @@ public final class StartupBenchmark {
 
     StartupBenchmark(LocalServers servers, String agentJar, String againstJar) throws IOException {
         this.servers = servers;
-        this.agentJar = agentJar;
-        this.againstJar = againstJar;
+        this.agentJar = new File(agentJar).getCanonicalPath();
+        this.againstJar = againstJar == null ? null : asTokenAgentJar(againstJar);
         this.classpath = new File(StartupApp.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .getPath();
         this.emptyAgentJar = emptyAgentJar();
@@ -89,14 +89,14 @@ public final class StartupBenchmark {
         Path log = Files.createTempFile("class-load", ".txt");
         try {
             once(client, mode, "-Xlog:class+load:file=" + log);
-            String jar = "source: file:" + (mode.equals(AGENT) ? agentJar : againstJar);
+            String jar = mode.equals(AGENT) ? agentJar : againstJar;
             int beforeMain = -1;
             int agent = 0;
             int jdkFromImage = 0;
             for (String line : Files.readAllLines(log)) {
                 if (line.contains(" " + StartupApp.class.getName() + " source:")) {
                     beforeMain = agent;
-                } else if (line.endsWith(jar)
+                } else if (line.endsWith("source: " + jar) || line.endsWith("source: file:" + jar) // boot, system
                         || line.contains(" io.tokenagent.") && line.contains("source: __JVM_DefineClass__")) {
                     agent++;
                 } else if (line.contains("source: jrt:/")) {
@@ -133,6 +133,19 @@ public final class StartupBenchmark {
         }
         String[] figures = line.substring(expected.length()).trim().split(" ");
         return new long[] {millis, Long.parseLong(figures[1]), Long.parseLong(figures[0])};
+    }
+
+    /**
+     * A copy of another build, named {@code token-agent.jar} in a directory of its own: the name its manifest's
+     * {@code Boot-Class-Path} gives, so that it starts as a user's copy does.
+     */
+    private static String asTokenAgentJar(String jar) throws IOException {
+        Path directory = Files.createTempDirectory("against");
+        Path copy = directory.resolve("token-agent.jar");
+        Files.copy(Path.of(jar), copy);
+        copy.toFile().deleteOnExit();
+        directory.toFile().deleteOnExit();
+        return copy.toFile().getCanonicalPath();
     }
 
     /** A jar whose manifest names {@link EmptyAgent} as its {@code Premain-Class}. */

@@ -21,6 +21,7 @@ public final class AgentJvm {
     private final Jdk jdk;
     private String agentArgs;
     private boolean agent = true;
+    private Path agentJar = AGENT_JAR;
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private final List<String> classpath = new ArrayList<>(List.of(APP_CLASSES));
@@ -39,6 +40,12 @@ public final class AgentJvm {
 
     public AgentJvm agentArgs(String args) {
         this.agentArgs = args;
+        return this;
+    }
+
+    /** Another copy of the agent jar (its file name decides how its classes load: README, Performance). */
+    public AgentJvm agentJar(Path jar) {
+        this.agentJar = jar;
         return this;
     }
 
@@ -79,7 +86,7 @@ public final class AgentJvm {
         List<String> command = new ArrayList<>();
         command.add(jdk.java());
         if (agent) {
-            command.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
+            command.add("-javaagent:" + agentJar.toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
         }
         command.addAll(jvmArgs);
         command.add("-cp");

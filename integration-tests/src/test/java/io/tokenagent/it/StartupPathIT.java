@@ -64,6 +64,40 @@ class StartupPathIT extends AgentTestSupport {
         assertNotLoaded(Files.readAllLines(classes), "java.security.MessageDigest");
     }
 
+    /**
+     * Named {@code token-agent.jar}, the agent's classes load through the boot loader (its manifest's
+     * {@code Boot-Class-Path}); named otherwise, through the system class path as any agent's. Either way the
+     * request gets its token, and nothing but the agent's own lines reaches stderr (no JVM warning).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.tokenagent.it.Jdk#all")
+    void underItsOwnNameTheAgentLoadsThroughTheBootLoaderAndRenamedThroughTheClassPath(Jdk jdk) throws Exception {
+        tokenEndpointGives("token-7f3a", 3600);
+        Path named = Files.createDirectories(dir.resolve("named")).resolve("token-agent.jar");
+        Path renamed = Files.createDirectories(dir.resolve("renamed")).resolve("token-agent-0.1.jar");
+        Files.copy(AgentJvm.AGENT_JAR, named);
+        Files.copy(AgentJvm.AGENT_JAR, renamed);
+        for (Path jar : List.of(named, renamed)) {
+            Path classes = dir.resolve(jar.getParent().getFileName() + ".log");
+            AgentJvm.Result result = AgentJvm.on(jdk).agentJar(jar).agentArgs("endpoint=" + endpoint() + ",match="
+                            + apiUrl("/api") + ",resource=" + RESOURCE)
+                    .jvmArg("-Xlog:class+load:file=" + classes).mainClass(OneGetApp.class.getName())
+                    .run(apiUrl("/api/x"));
+
+            assertEquals(List.of("STATUS 200 ok"), result.responses(), result.toString());
+            assertEquals(List.of(), result.stderrLines().stream().filter(line -> !line.startsWith("token-agent: INFO"))
+                    .toList(), result.toString());
+            String source = (jar == named ? "source: " : "source: file:") + jar.toRealPath();
+            List<String> loaded = Files.readAllLines(classes);
+            for (String agentClass : List.of("io.tokenagent.agent.TokenAgent", "io.tokenagent.cache.TokenCache",
+                    "io.tokenagent.shaded.jackson.core.JsonParser")) {
+                assertEquals(1, loaded.stream().filter(line -> line.contains(" " + agentClass + " ")
+                        && line.endsWith(source)).count(), agentClass + " from " + source);
+            }
+        }
+        assertEquals(List.of("Bearer token-7f3a", "Bearer token-7f3a"), received(api, "/api/x", "Authorization"));
+    }
+
     private static void assertNotLoaded(List<String> classLoadLog, String className) {
         assertEquals(List.of(), classLoadLog.stream().filter(line -> line.contains(" " + className + " ")).toList(),
                 className + " was loaded");
