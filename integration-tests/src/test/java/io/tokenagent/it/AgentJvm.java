@@ -69,6 +69,13 @@ public final class AgentJvm {
         return this;
     }
 
+    /** The application's class path, instead of the test classes' directory (an AOT cache takes jars only). */
+    public AgentJvm classpathOnly(String entry) {
+        classpath.clear();
+        classpath.add(entry);
+        return this;
+    }
+
     public AgentJvm mainClass(String name) {
         this.mainClass = name;
         return this;

@@ -1,6 +1,7 @@
 package io.tokenagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenagent.it.apps.OneGetApp;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -96,6 +101,53 @@ class StartupPathIT extends AgentTestSupport {
             }
         }
         assertEquals(List.of("Bearer token-7f3a", "Bearer token-7f3a"), received(api, "/api/x", "Authorization"));
+    }
+
+    /**
+     * README's JDK 25 AOT recipe: trained with the agent, and the cache created with the agent jar on the boot class
+     * path (where its manifest puts it), the agent's own classes come from the cache, with no AOT error line.
+     */
+    @Test
+    void onJdk25TheReadmesAotRecipeCachesTheAgentsOwnClasses() throws Exception {
+        Jdk jdk25 = Jdk.all().stream().filter(jdk -> jdk.name().equals("jdk25")).findFirst()
+                .orElse(Jdk.all().get(0));
+        Assumptions.assumeTrue(jdk25.name().equals("jdk25"), "the AOT cache is JDK 25's");
+        jdk25.assumeAvailable();
+        tokenEndpointGives("token-7f3a", 3600);
+        Path app = dir.resolve("app.jar");
+        String appClass = OneGetApp.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(app))) {
+            jar.putNextEntry(new JarEntry(appClass));
+            jar.write(Files.readAllBytes(Path.of(AgentJvm.APP_CLASSES).resolve(appClass)));
+        }
+        Path agentJar = Files.createDirectories(dir.resolve("agent")).resolve("token-agent.jar");
+        Files.copy(AgentJvm.AGENT_JAR, agentJar);
+        String agentArgs = "endpoint=" + endpoint() + ",match=" + apiUrl("/api") + ",resource=" + RESOURCE;
+        Path configuration = dir.resolve("app.aotconf");
+        Path cache = dir.resolve("app.aot");
+
+        AgentJvm.Result record = AgentJvm.on(jdk25).agentJar(agentJar).agentArgs(agentArgs)
+                .jvmArg("-XX:AOTMode=record").jvmArg("-XX:AOTConfiguration=" + configuration)
+                .classpathOnly(app.toString()).mainClass(OneGetApp.class.getName()).run(apiUrl("/api/x"));
+        assertEquals(List.of("STATUS 200 ok"), record.responses(), record.toString());
+        Process create = new ProcessBuilder(jdk25.java(), "-XX:AOTMode=create", "-XX:AOTConfiguration="
+                + configuration, "-XX:AOTCache=" + cache, "-Xbootclasspath/a:" + agentJar, "--add-modules",
+                "java.instrument", "-cp", app.toString()).redirectErrorStream(true).start();
+        String created = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, create.waitFor(), created);
+
+        Path classes = dir.resolve("aot-classes.log");
+        AgentJvm.Result run = AgentJvm.on(jdk25).agentJar(agentJar).agentArgs(agentArgs)
+                .jvmArg("-XX:AOTCache=" + cache).jvmArg("-Xlog:class+load:file=" + classes)
+                .classpathOnly(app.toString()).mainClass(OneGetApp.class.getName()).run(apiUrl("/api/x"));
+        assertEquals(List.of("STATUS 200 ok"), run.responses(), run.toString());
+        assertEquals(List.of(), (run.stdout() + run.stderr()).lines().filter(line -> line.contains("[aot]")
+                || line.contains("[cds]")).toList(), run.toString());
+        List<String> agentClasses = Files.readAllLines(classes).stream().filter(line -> line.contains(
+                " io.tokenagent.")).toList();
+        long cached = agentClasses.stream().filter(line -> line.endsWith("source: shared objects file")).count();
+        assertTrue(cached >= agentClasses.size() * 3 / 4, cached + " of " + agentClasses.size()
+                + " agent classes from the cache: " + agentClasses);
     }
 
     private static void assertNotLoaded(List<String> classLoadLog, String className) {
