@@ -7,6 +7,7 @@ import io.tokenagent.config.ConfigLoader;
 import io.tokenagent.config.LogFormat;
 import io.tokenagent.config.OnFailure;
 import io.tokenagent.definer.BootBridge;
+import io.tokenagent.definer.BootClassDefiner;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.matching.Ascii;
 import io.tokenagent.token.SourceContext;
@@ -41,6 +42,11 @@ public final class TokenAgent {
             System.err.println(Logs.line("WARN", "already running; ignoring a second start", jsonAsked(args)));
             return;
         }
+        String wrongJar = wrongJar(beforeMain);
+        if (wrongJar != null) {
+            stop(beforeMain, wrongJar, jsonAsked(args));
+            return;
+        }
         AgentConfig config;
         RuleSources sources;
         try {
@@ -72,6 +78,23 @@ public final class TokenAgent {
             } else {
                 log.error("could not start; requests go out without tokens: {}", t.toString());
             }
+        }
+    }
+
+    /**
+     * Started with {@code -javaagent} and loaded through the boot loader: whether a token-agent jar other than the
+     * one running was named (see {@link NamedJarCheck}); null when not, or when that cannot be told.
+     */
+    private static String wrongJar(boolean beforeMain) {
+        if (!beforeMain || TokenAgent.class.getClassLoader() != null) {
+            return null;
+        }
+        try {
+            String running = BootClassDefiner.bootJarPath();
+            return running == null ? null
+                    : NamedJarCheck.mismatch(new java.io.File(running), NamedJarCheck.jvmArguments());
+        } catch (Exception e) {
+            return null; // the check is a courtesy: a start it cannot make is not the application's problem
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tokenagent.cli;
 
+import io.tokenagent.agent.NamedJarCheck;
 import io.tokenagent.agent.TokenAgent;
 
 /**
@@ -44,6 +45,16 @@ public final class TokenAgentCli {
             } catch (ReflectiveOperationException | LinkageError e) {
                 System.err.println("token-agent: attach needs Java 11 or later with the jdk.attach module ("
                         + System.getProperty("java.version") + " here)");
+                return 1;
+            }
+            String wrongJar;
+            try {
+                wrongJar = NamedJarCheck.attaching(new java.io.File(TokenAgent.jarPath()));
+            } catch (java.io.IOException e) {
+                wrongJar = null; // the attach itself will say what is wrong with the file
+            }
+            if (wrongJar != null) {
+                System.err.println("token-agent: cannot attach: " + wrongJar);
                 return 1;
             }
             return attacher.attach(args[1], args.length == 3 ? args[2] : "", TokenAgent.jarPath());

@@ -149,7 +149,7 @@ public final class BootClassDefiner {
      * classes have no code source, and the boot loader names its jar in a resource's URL
      * ({@code jar:file:/dir/token-agent.jar!/io/...}). Null when it does not.
      */
-    private static String bootJarPath() throws java.net.URISyntaxException {
+    public static String bootJarPath() throws java.net.URISyntaxException {
         java.net.URL url = ClassLoader.getSystemResource(BootClassDefiner.class.getName().replace('.', '/') + ".class");
         String spec = url == null ? "" : url.toString();
         int end = spec.indexOf("!/");

@@ -104,6 +104,29 @@ class StartupPathIT extends AgentTestSupport {
     }
 
     /**
+     * Every token-agent jar loads the {@code token-agent.jar} beside it first: given another one's name in the same
+     * directory, the JVM would run that file's classes, perhaps another version's. It stops before {@code main}
+     * with one line instead.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.tokenagent.it.Jdk#all")
+    void anotherTokenAgentJarBesideTheNamedOneStopsTheJvmBeforeMain(Jdk jdk) throws Exception {
+        tokenEndpointGives("token-7f3a", 3600);
+        Path beside = dir.resolve("token-agent.jar");
+        Path named = dir.resolve("token-agent-2.1.jar");
+        Files.copy(AgentJvm.AGENT_JAR, beside);
+        Files.copy(AgentJvm.AGENT_JAR, named);
+        AgentJvm.Result result = AgentJvm.on(jdk).agentJar(named).agentArgs("endpoint=" + endpoint() + ",match="
+                + apiUrl("/api") + ",resource=" + RESOURCE).mainClass(OneGetApp.class.getName()).run(apiUrl("/api/x"));
+
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals(List.of(), result.responses(), result.toString());
+        assertEquals(List.of("token-agent: the JVM was given " + named.toRealPath() + " but runs " + beside.toRealPath()
+                + " beside it (every token-agent jar loads the token-agent.jar in its directory first): name the agent"
+                + " jar token-agent.jar, or move it away from the other"), result.stderrLines(), result.toString());
+    }
+
+    /**
      * README's JDK 25 AOT recipe: trained with the agent, and the cache created with the agent jar on the boot class
      * path (where its manifest puts it), the agent's own classes come from the cache, with no AOT error line.
      */
