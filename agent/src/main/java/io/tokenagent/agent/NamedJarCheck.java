@@ -73,7 +73,9 @@ public final class NamedJarCheck {
                 for (int n; (n = in.read(buffer)) != -1; ) {
                     bytes.write(buffer, 0, n);
                 }
-                for (String argument : bytes.toString().split("\u0000")) {
+                // file names in the JVM's own encoding for them
+                String encoding = System.getProperty("sun.jnu.encoding", System.getProperty("file.encoding"));
+                for (String argument : bytes.toString(encoding).split("\u0000")) {
                     arguments.add(argument);
                 }
             } finally {

@@ -92,9 +92,10 @@ public final class TokenAgent {
         try {
             String running = BootClassDefiner.bootJarPath();
             return running == null ? null
-                    : NamedJarCheck.mismatch(new java.io.File(running), NamedJarCheck.jvmArguments());
+                    : NamedJarCheck.mismatch(new java.io.File(running).getCanonicalFile(),
+                            NamedJarCheck.jvmArguments());
         } catch (Exception e) {
-            return null; // the check is a courtesy: a start it cannot make is not the application's problem
+            return null; // a check that cannot be made leaves the start as it would have been without it
         }
     }
 
