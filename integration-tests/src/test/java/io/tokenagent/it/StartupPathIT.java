@@ -20,8 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the agent's own start and its first token cost every JVM, seen in the JVM's class-load log: machinery that
- * the start does not need stays unloaded. Each class named here cost start-up time when it was loaded (the
- * factory ~50 ms with the classes its verification pulls in, the security providers ~25 ms).
+ * the start does not need stays unloaded (each class named here cost start-up time when it was loaded: the
+ * factory ~50 ms with the classes its verification pulls in, the security providers ~25 ms); the agent's classes
+ * come from where README's Performance and How it works say (the boot loader, the class path when renamed, a JDK
+ * 25 AOT cache), and a start that would run another jar's classes stops.
  */
 class StartupPathIT extends AgentTestSupport {
 
