@@ -90,7 +90,7 @@ public final class TokenAgent {
             return null;
         }
         try {
-            String running = BootClassDefiner.bootJarPath();
+            String running = BootClassDefiner.agentJarPath(); // the boot loader's jar, as checked above
             return running == null ? null
                     : NamedJarCheck.mismatch(new java.io.File(running).getCanonicalFile(),
                             NamedJarCheck.jvmArguments());

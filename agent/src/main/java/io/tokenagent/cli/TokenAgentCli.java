@@ -47,9 +47,10 @@ public final class TokenAgentCli {
                         + System.getProperty("java.version") + " here)");
                 return 1;
             }
+            String jar = TokenAgent.jarPath();
             String wrongJar;
             try {
-                wrongJar = NamedJarCheck.attaching(new java.io.File(TokenAgent.jarPath()));
+                wrongJar = NamedJarCheck.attaching(new java.io.File(jar));
             } catch (java.io.IOException e) {
                 wrongJar = null; // the attach itself will say what is wrong with the file
             }
@@ -57,7 +58,7 @@ public final class TokenAgentCli {
                 System.err.println("token-agent: cannot attach: " + wrongJar);
                 return 1;
             }
-            return attacher.attach(args[1], args.length == 3 ? args[2] : "", TokenAgent.jarPath());
+            return attacher.attach(args[1], args.length == 3 ? args[2] : "", jar);
         }
         if (args[0].equals("doctor")) {
             return new DoctorCommand(System.out).run(DoctorCommand.rest(args), TokenAgent.SystemProperties.INSTANCE,

@@ -58,8 +58,7 @@ class StartupPathIT extends AgentTestSupport {
     void theDefaultLevelsTokenLineFingerprintsTheTokenWithoutTheSecurityProviders(Jdk jdk) throws Exception {
         tokenEndpointGives("token-7f3a", 3600);
         Path classes = dir.resolve("classes.log");
-        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs("endpoint=" + endpoint() + ",match=" + apiUrl("/api")
-                        + ",resource=" + RESOURCE)
+        AgentJvm.Result result = AgentJvm.on(jdk).agentArgs(ruleFor("/api"))
                 .jvmArg("-Xlog:class+load:file=" + classes).mainClass(OneGetApp.class.getName())
                 .run(apiUrl("/api/x"));
 
@@ -86,8 +85,7 @@ class StartupPathIT extends AgentTestSupport {
         Files.copy(AgentJvm.AGENT_JAR, renamed);
         for (Path jar : List.of(named, renamed)) {
             Path classes = dir.resolve(jar.getParent().getFileName() + ".log");
-            AgentJvm.Result result = AgentJvm.on(jdk).agentJar(jar).agentArgs("endpoint=" + endpoint() + ",match="
-                            + apiUrl("/api") + ",resource=" + RESOURCE)
+            AgentJvm.Result result = AgentJvm.on(jdk).agentJar(jar).agentArgs(ruleFor("/api"))
                     .jvmArg("-Xlog:class+load:file=" + classes).mainClass(OneGetApp.class.getName())
                     .run(apiUrl("/api/x"));
 
@@ -118,8 +116,8 @@ class StartupPathIT extends AgentTestSupport {
         Path named = dir.resolve("token-agent-2.1.jar");
         Files.copy(AgentJvm.AGENT_JAR, beside);
         Files.copy(AgentJvm.AGENT_JAR, named);
-        AgentJvm.Result result = AgentJvm.on(jdk).agentJar(named).agentArgs("endpoint=" + endpoint() + ",match="
-                + apiUrl("/api") + ",resource=" + RESOURCE).mainClass(OneGetApp.class.getName()).run(apiUrl("/api/x"));
+        AgentJvm.Result result = AgentJvm.on(jdk).agentJar(named).agentArgs(ruleFor("/api"))
+                .mainClass(OneGetApp.class.getName()).run(apiUrl("/api/x"));
 
         assertEquals(1, result.exitCode(), result.toString());
         assertEquals(List.of(), result.responses(), result.toString());
@@ -147,7 +145,7 @@ class StartupPathIT extends AgentTestSupport {
         }
         Path agentJar = Files.createDirectories(dir.resolve("agent")).resolve("token-agent.jar");
         Files.copy(AgentJvm.AGENT_JAR, agentJar);
-        String agentArgs = "endpoint=" + endpoint() + ",match=" + apiUrl("/api") + ",resource=" + RESOURCE;
+        String agentArgs = ruleFor("/api");
         Path configuration = dir.resolve("app.aotconf");
         Path cache = dir.resolve("app.aot");
 
