@@ -12,13 +12,15 @@ import org.objectweb.asm.commons.Remapper;
  * Puts the bridge ({@code io.tokenagent.bootstrap}) into the boot class loader and the hooks that instrumented
  * classes call beside them, and grants JDK modules access to those hooks.
  *
- * <p>The bridge's classes travel in the agent jar under {@value #BRIDGE_DIRECTORY}, where no class loader finds
- * them by name: the boot loader's copy is the only one. Agent classes that mention them must not be loaded before
- * {@link #install} has run.
+ * <p>Started from {@code token-agent.jar} the agent's classes, the bridge's and the JDK clients' hooks among them,
+ * are on the boot class path already (the manifest's {@code Boot-Class-Path}): nothing is defined, and the class
+ * definer (whose export of {@code jdk.internal.misc} costs the JVM its first lambdas, milliseconds of every start)
+ * is made only when a hook must go into another loader. Started from a jar of another name the agent runs from the
+ * system class path, and the bridge is defined into the boot loader here, before any agent class that names it
+ * loads: loaded through the agent's loader first, it would be a second copy that instrumented JDK classes never
+ * see, which {@link #install} refuses.
  */
 public final class BootBridge {
-
-    static final String BRIDGE_DIRECTORY = "token-agent-bootstrap/";
 
     /** Superinterfaces first: defining a class resolves its supertypes at once. */
     private static final String[] BRIDGE_CLASSES = {
@@ -31,21 +33,39 @@ public final class BootBridge {
     };
 
     private final Instrumentation inst;
-    private final BootClassDefiner definer;
+    /** Whether the agent's own classes are the boot loader's (started from {@code token-agent.jar}). */
+    private final boolean onBootPath;
+    private BootClassDefiner definer; // made at the first class to define
 
     private BootBridge(Instrumentation inst, BootClassDefiner definer) {
         this.inst = inst;
+        this.onBootPath = BootBridge.class.getClassLoader() == null;
         this.definer = definer;
     }
 
     public static BootBridge install(Instrumentation inst) throws Exception {
-        BootClassDefiner definer = BootClassDefiner.create(inst);
         ClassLoader agentLoader = BootBridge.class.getClassLoader();
+        if (agentLoader == null) {
+            return new BootBridge(inst, null);
+        }
+        BootClassDefiner definer = BootClassDefiner.create(inst);
         for (String name : BRIDGE_CLASSES) {
-            definer.define(name,
-                    BootClassDefiner.read(agentLoader, BRIDGE_DIRECTORY + name.replace('.', '/') + ".class"), null);
+            definer.define(name, BootClassDefiner.read(agentLoader, name.replace('.', '/') + ".class"), null);
+        }
+        for (String name : BRIDGE_CLASSES) {
+            if (Class.forName(name, false, agentLoader).getClassLoader() != null) {
+                throw new IllegalStateException(name + " was loaded by the agent's class loader before the bridge"
+                        + " was defined in the boot loader");
+            }
         }
         return new BootBridge(inst, definer);
+    }
+
+    private synchronized BootClassDefiner definer() throws Exception {
+        if (definer == null) {
+            definer = BootClassDefiner.create(inst);
+        }
+        return definer;
     }
 
     /**
@@ -60,8 +80,12 @@ public final class BootBridge {
      *     of its client
      */
     public Class<?> defineHook(String className, ClassLoader loader, Remapper relocation) throws Exception {
+        if (loader == null && relocation == null && onBootPath) {
+            return Class.forName(className, false, null); // with its nested classes, found by name when used
+        }
         String internalName = className.replace('.', '/');
         String definedName = relocation == null ? className : relocation.map(internalName).replace('/', '.');
+        BootClassDefiner definer = definer();
         synchronized (definer.lockFor(loader)) {
             Class<?> known = definer.definedIn(definedName, loader); // with its nested classes
             if (known != null) {

@@ -32,7 +32,7 @@ class StartupPathIT extends AgentTestSupport {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.tokenagent.it.Jdk#all")
-    void aConfigFileAndTheFirstTokenLoadNoJsonFactoryNorSecurityProvider(Jdk jdk) throws Exception {
+    void aConfigFileAndTheFirstTokenLoadNoJsonFactoryNorSecurityProviderNorChangeAModule(Jdk jdk) throws Exception {
         tokenEndpointGives("token-7f3a", 3600);
         Path config = dir.resolve("rules.json");
         Files.writeString(config, "{\"endpoint\": \"" + endpoint() + "\", \"log_level\": \"warn\", \"rules\": [{"
@@ -47,6 +47,12 @@ class StartupPathIT extends AgentTestSupport {
         List<String> loaded = Files.readAllLines(classes);
         assertNotLoaded(loaded, "io.tokenagent.shaded.jackson.core.JsonFactory");
         assertNotLoaded(loaded, "java.security.MessageDigest");
+        // the bridge and the HttpURLConnection hook need no module change (redefineModule bootstraps the JVM's
+        // first lambdas) and no class definer (its export of jdk.internal.misc is one)
+        assertNotLoaded(loaded, "io.tokenagent.definer.InternalUnsafeDefiner");
+        assertEquals(List.of(), loaded.stream()
+                .filter(line -> line.contains(" sun.instrument.InstrumentationImpl$$Lambda")).toList(),
+                "Instrumentation.redefineModule was called");
         // the configuration file is read before main; the JDK may open a file channel of its own later
         int main = loaded.indexOf(loaded.stream().filter(line -> line.contains(" " + OneGetApp.class.getName() + " "))
                 .findFirst().orElseThrow());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -30,6 +31,7 @@ public final class UrlConnectionHook {
     private static final Method REMOVE;
     /** {@code MessageHeader.multiValueIterator}: every value of a name, for the response's challenges. */
     private static final Method ALL_VALUES;
+    private static final AccessibleObject[] NONE = new AccessibleObject[0];
 
     // Core reflection rather than method handles: the first method handles of a JVM spin classes (lambda forms)
     // on the application's first request, about 10 ms measured on the start-up path; a request makes a few calls.
@@ -59,6 +61,21 @@ public final class UrlConnectionHook {
     }
 
     private UrlConnectionHook() {
+    }
+
+    /**
+     * The reflective methods above until they are accessible, then none. {@code sun.net.www} is not exported to
+     * this hook's module, and exporting it takes {@code Instrumentation.redefineModule}, whose first call costs the
+     * JVM milliseconds of lambda bootstrap at every start: so the rewritten {@code HttpURLConnection}, a class of
+     * that package's own module, passes these to {@code AccessibleObject.setAccessible} itself, before each
+     * {@link #beforeWrite}. A fresh array each time: nobody but the rewritten class gets to fill the one it opens.
+     */
+    @SuppressWarnings("deprecation") // isAccessible: what setAccessible set (canAccess is Java 9+, and asks another thing)
+    public static AccessibleObject[] toOpen() {
+        if (FIND_VALUE == null || ALL_VALUES.isAccessible()) {
+            return NONE;
+        }
+        return new AccessibleObject[] {FIND_VALUE, SET, ADD, REMOVE, ALL_VALUES};
     }
 
     /** {@code method} on {@code headers}, with what it throws as itself. */

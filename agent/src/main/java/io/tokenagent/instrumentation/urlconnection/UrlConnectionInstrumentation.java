@@ -60,9 +60,9 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                 || !shape.hasMethod("writeRequests", "()V")) {
             return null;
         }
-        if (!context.defineHook(HOOK.replace('/', '.'), loader, "java.base", "sun.net.www")) {
-            return null;
-        }
+        // No module grant: java.base reads the hook once a class of it is rewritten (the JVM adds that edge), and the
+        // rewritten class opens the hook's reflective methods itself (UrlConnectionHook.toOpen).
+        context.defineHook(HOOK.replace('/', '.'), loader, null);
         ClassWriter writer = new ClassWriter(reader, 0);
         WriteRequestsRewriter rewriter = new WriteRequestsRewriter(writer, shape.hasField("responses", MESSAGE_HEADER)
                 && shape.hasField("poster", POSTER)
@@ -102,6 +102,11 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                     if (opcode == Opcodes.INVOKEVIRTUAL && "sun/net/www/http/HttpClient".equals(owner)
                             && "writeRequests".equals(method)) {
                         // The operands of the call are already on the stack; the hook's go above them.
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "toOpen",
+                                "()[Ljava/lang/reflect/AccessibleObject;", false);
+                        super.visitInsn(Opcodes.ICONST_1);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/reflect/AccessibleObject",
+                                "setAccessible", "([Ljava/lang/reflect/AccessibleObject;Z)V", false);
                         thisField(mv, TARGET, "requests", MESSAGE_HEADER);
                         thisField(mv, TARGET, "userHeaders", MESSAGE_HEADER);
                         thisField(mv, "java/net/URLConnection", "url", "Ljava/net/URL;");
