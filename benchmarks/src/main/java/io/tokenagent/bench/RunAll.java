@@ -51,7 +51,12 @@ public final class RunAll {
                         StartupBenchmark.EMPTY, 0), ratio(http, StartupBenchmark.AGENT, StartupBenchmark.EMPTY, 0))));
                 table.add(row("start-up wall, empty agent / no agent", both(ratio(url, StartupBenchmark.EMPTY,
                         StartupBenchmark.NONE, 0), ratio(http, StartupBenchmark.EMPTY, StartupBenchmark.NONE, 0))));
-                table.add(row("peak RSS added by token-agent", both(mib(url), mib(http))));
+                table.add(row("start-up wall, floors / no agent: an agent whose transformer changes nothing; the same"
+                        + " also rewriting `HttpURLConnection` with ASM, unchanged", both(floors(url, 0),
+                                floors(http, 0))));
+                table.add(row("start-up CPU, the same floors / no agent", both(floors(url, 1), floors(http, 1))));
+                table.add(row("peak RSS added by token-agent (by the two floors)", both(mibWithFloors(url),
+                        mibWithFloors(http))));
                 table.add(row("start-up medians with no agent, wall / CPU (the scale of this run)",
                         both(millis(url), millis(http))));
                 table.add(row("token-agent's classes loaded before `main` / by the end (one matched request)",
@@ -136,6 +141,16 @@ public final class RunAll {
 
     private static String ratio(Map<String, long[]> medians, String mode, String base, int field) {
         return String.format(Locale.ROOT, "%.2f×", medians.get(mode)[field] / (double) medians.get(base)[field]);
+    }
+
+    private static String floors(Map<String, long[]> medians, int field) {
+        return ratio(medians, StartupBenchmark.TRANSFORMER_FLOOR, StartupBenchmark.NONE, field) + " / "
+                + ratio(medians, StartupBenchmark.REWRITE_FLOOR, StartupBenchmark.NONE, field);
+    }
+
+    private static String mibWithFloors(Map<String, long[]> medians) {
+        return mib(medians) + " (" + mib(medians, StartupBenchmark.TRANSFORMER_FLOOR, StartupBenchmark.NONE) + " / "
+                + mib(medians, StartupBenchmark.REWRITE_FLOOR, StartupBenchmark.NONE) + ")";
     }
 
     private static String mib(Map<String, long[]> medians) {

@@ -20,15 +20,18 @@ import java.util.jar.Manifest;
 
 /**
  * Whole-process start-up: {@link StartupApp} (one GET of a matched URL) started again and again with no agent, with
- * an empty agent ({@link EmptyAgent}: what any {@code -javaagent} costs) and with token-agent (one rule in a JSON
- * configuration file, so the run includes reading it and one token fetch), the three interleaved in a rotating
- * order after warm-up runs. Per run: wall time from process start to exit, and the process's own peak RSS and CPU
+ * an empty agent ({@link EmptyAgent}: what any {@code -javaagent} costs), with the two floors of {@link FloorAgent}
+ * (a transformer that changes nothing; the same also rewriting {@code HttpURLConnection} with ASM, unchanged) and
+ * with token-agent (one rule in a JSON configuration file, so the run includes reading it and one token fetch), all
+ * interleaved in a rotating order after warm-up runs. Per run: wall time from process start to exit, and the process's own peak RSS and CPU
  * time. Each run checks the server saw the token exactly when token-agent was attached.
  */
 public final class StartupBenchmark {
 
     static final String NONE = "no agent";
     static final String EMPTY = "empty agent";
+    static final String TRANSFORMER_FLOOR = "transformer";
+    static final String REWRITE_FLOOR = "ASM rewrite";
     static final String AGENT = "token-agent";
     /** Another build of token-agent (given with {@code against=<jar>}), measured in the same rotation. */
     static final String AGAINST = "against";
@@ -38,6 +41,7 @@ public final class StartupBenchmark {
     private final String againstJar; // null: none
     private final String classpath;
     private final Path emptyAgentJar;
+    private final Path floorAgentJar;
     private final Path configFile;
 
     StartupBenchmark(LocalServers servers, String agentJar, String againstJar) throws IOException {
@@ -46,7 +50,8 @@ public final class StartupBenchmark {
         this.againstJar = againstJar == null ? null : asTokenAgentJar(againstJar);
         this.classpath = new File(StartupApp.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .getPath();
-        this.emptyAgentJar = emptyAgentJar();
+        this.emptyAgentJar = agentJar("empty-agent.jar", EmptyAgent.class, false);
+        this.floorAgentJar = agentJar("floor-agent.jar", FloorAgent.class, true, "org/objectweb/asm/");
         this.configFile = Files.createTempFile("startup-rules", ".json");
         configFile.toFile().deleteOnExit();
         // The default log level (info: the start line and the token's, with its fingerprint), as a user starts it.
@@ -56,7 +61,10 @@ public final class StartupBenchmark {
 
     /** Medians of each mode's runs: wall ms, CPU ms, peak RSS KiB. Prints every run's figures to stdout as it goes. */
     Map<String, long[]> run(String client, int runs, int warmups) throws Exception {
-        List<String> modes = againstJar == null ? List.of(NONE, EMPTY, AGENT) : List.of(NONE, EMPTY, AGENT, AGAINST);
+        List<String> modes = new ArrayList<>(List.of(NONE, EMPTY, TRANSFORMER_FLOOR, REWRITE_FLOOR, AGENT));
+        if (againstJar != null) {
+            modes.add(AGAINST);
+        }
         Map<String, List<long[]>> results = new LinkedHashMap<>();
         for (String mode : modes) {
             results.put(mode, new ArrayList<>());
@@ -115,6 +123,8 @@ public final class StartupBenchmark {
         command.addAll(List.of(jvmOptions));
         if (mode.equals(EMPTY)) {
             command.add("-javaagent:" + emptyAgentJar);
+        } else if (mode.equals(TRANSFORMER_FLOOR) || mode.equals(REWRITE_FLOOR)) {
+            command.add("-javaagent:" + floorAgentJar + "=" + (mode.equals(REWRITE_FLOOR) ? "rewrite" : "transformer"));
         } else if (mode.equals(AGENT) || mode.equals(AGAINST)) {
             command.add("-javaagent:" + (mode.equals(AGENT) ? agentJar : againstJar) + "=config=" + configFile);
         }
@@ -148,20 +158,42 @@ public final class StartupBenchmark {
         return copy.toFile().getCanonicalPath();
     }
 
-    /** A jar whose manifest names {@link EmptyAgent} as its {@code Premain-Class}. */
-    private static Path emptyAgentJar() throws IOException {
-        Path jar = Files.createTempFile("empty-agent", ".jar");
+    /**
+     * A jar in a directory of its own whose manifest names {@code premain}'s class as its {@code Premain-Class}, with
+     * that class, its nested ones and the classes under the given package prefixes (from wherever they are loaded
+     * from here); on the boot class path when asked, as token-agent's manifest puts token-agent.
+     */
+    private static Path agentJar(String name, Class<?> premain, boolean bootClassPath, String... packages)
+            throws IOException {
+        Path directory = Files.createTempDirectory("floor");
+        directory.toFile().deleteOnExit();
+        Path jar = directory.resolve(name);
         jar.toFile().deleteOnExit();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", EmptyAgent.class.getName());
-        String entry = EmptyAgent.class.getName().replace('.', '/') + ".class";
+        manifest.getMainAttributes().putValue("Premain-Class", premain.getName());
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        if (bootClassPath) {
+            manifest.getMainAttributes().putValue("Boot-Class-Path", name);
+        }
+        List<String> prefixes = new ArrayList<>(List.of(packages));
+        prefixes.add(premain.getName().replace('.', '/') + ".class");
+        prefixes.add(premain.getName().replace('.', '/') + "$");
+        List<String> entries = new ArrayList<>();
+        try (java.util.jar.JarFile source = new java.util.jar.JarFile(
+                new File(premain.getProtectionDomain().getCodeSource().getLocation().getPath()))) {
+            source.stream().map(JarEntry::getName).filter(entry -> entry.endsWith(".class")
+                    && prefixes.stream().anyMatch(entry::startsWith)).forEach(entries::add);
+        }
         try (OutputStream file = Files.newOutputStream(jar);
-                JarOutputStream out = new JarOutputStream(file, manifest);
-                InputStream in = EmptyAgent.class.getClassLoader().getResourceAsStream(entry)) {
-            out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
-            out.closeEntry();
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
+            for (String entry : entries) {
+                try (InputStream in = premain.getClassLoader().getResourceAsStream(entry)) {
+                    out.putNextEntry(new JarEntry(entry));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
         }
         return jar;
     }
