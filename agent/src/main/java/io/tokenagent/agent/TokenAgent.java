@@ -7,7 +7,6 @@ import io.tokenagent.config.ConfigLoader;
 import io.tokenagent.config.LogFormat;
 import io.tokenagent.config.OnFailure;
 import io.tokenagent.definer.BootBridge;
-import io.tokenagent.definer.BootClassDefiner;
 import io.tokenagent.logging.Logs;
 import io.tokenagent.matching.Ascii;
 import io.tokenagent.token.SourceContext;
@@ -90,10 +89,7 @@ public final class TokenAgent {
             return null;
         }
         try {
-            String running = BootClassDefiner.agentJarPath(); // the boot loader's jar, as checked above
-            return running == null ? null
-                    : NamedJarCheck.mismatch(new java.io.File(running).getCanonicalFile(),
-                            NamedJarCheck.jvmArguments());
+            return NamedJarCheck.mismatch(NamedJarCheck.jvmArguments());
         } catch (Exception e) {
             return null; // a check that cannot be made leaves the start as it would have been without it
         }

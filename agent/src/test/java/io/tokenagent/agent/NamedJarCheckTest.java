@@ -26,9 +26,9 @@ class NamedJarCheckTest {
 
         assertEquals("the JVM was given " + named + " but runs " + running + " beside it (every token-agent jar loads"
                 + " the token-agent.jar in its directory first): name the agent jar token-agent.jar, or move it away"
-                + " from the other", NamedJarCheck.mismatch(running, Arrays.asList("-Xmx64m",
+                + " from the other", NamedJarCheck.mismatch(Arrays.asList("-Xmx64m",
                 "-javaagent:" + named + "=config=rules.json,log_level=debug", "-cp", "app.jar")));
-        assertEquals(NamedJarCheck.mismatch(running, Arrays.asList("-javaagent:" + named)),
+        assertEquals(NamedJarCheck.mismatch(Arrays.asList("-javaagent:" + named)),
                 NamedJarCheck.attaching(named));
     }
 
@@ -40,7 +40,7 @@ class NamedJarCheckTest {
         elsewhere.getParentFile().mkdirs();
         writeJar(elsewhere, TokenAgent.class.getName());
 
-        assertNull(NamedJarCheck.mismatch(running, Arrays.asList("-javaagent:" + running + "=config=a.json",
+        assertNull(NamedJarCheck.mismatch(Arrays.asList("-javaagent:" + running + "=config=a.json",
                 "-javaagent:" + otherAgent, "-javaagent:" + elsewhere, "-javaagent:" + dir.resolve("missing.jar"))));
         assertNull(NamedJarCheck.attaching(running));
         assertNull(NamedJarCheck.attaching(elsewhere)); // no token-agent.jar beside it

@@ -57,6 +57,8 @@ class StartupPathIT extends AgentTestSupport {
         int main = loaded.indexOf(loaded.stream().filter(line -> line.contains(" " + OneGetApp.class.getName() + " "))
                 .findFirst().orElseThrow());
         assertNotLoaded(loaded.subList(0, main), "java.nio.channels.FileChannel");
+        // nor is a resource looked up (the JDK's runtime image opened in Java, the agent jar through the class path)
+        assertNotLoaded(loaded.subList(0, main), "jdk.internal.jimage.ImageReaderFactory");
     }
 
     @ParameterizedTest(name = "{0}")
