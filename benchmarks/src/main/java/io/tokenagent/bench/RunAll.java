@@ -16,8 +16,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every benchmark against "no agent" in the same run and prints the ratios as the README's Performance table.
- * Arguments: the agent jar, then any of {@code startup}, {@code requests}, {@code bridge} (default: all), and
- * {@code quick} for a short run.
+ * Arguments: the agent jar, then any of {@code startup}, {@code requests}, {@code bridge} (default: all),
+ * {@code quick} for a short run, {@code runs=N} for the start-ups of each mode (11; 5 with quick), and
+ * {@code against=<jar>}.
  */
 public final class RunAll {
 
@@ -26,9 +27,13 @@ public final class RunAll {
         List<String> what = new ArrayList<>(List.of(args).subList(1, args.length));
         boolean quick = what.remove("quick");
         String against = null;
+        int runs = quick ? 5 : 11;
         for (String arg : List.copyOf(what)) {
             if (arg.startsWith("against=")) {
                 against = new java.io.File(arg.substring("against=".length())).getAbsolutePath();
+                what.remove(arg);
+            } else if (arg.startsWith("runs=")) {
+                runs = Integer.parseInt(arg.substring("runs=".length()));
                 what.remove(arg);
             }
         }
@@ -39,7 +44,6 @@ public final class RunAll {
         try (LocalServers servers = new LocalServers()) {
             if (what.contains("startup")) {
                 StartupBenchmark startup = new StartupBenchmark(servers, agentJar, against);
-                int runs = quick ? 5 : 11;
                 Map<String, long[]> url = startup.run("urlconnection", runs, 2);
                 Map<String, long[]> http = startup.run("httpclient", runs, 2);
                 table.add(row("start-up wall, token-agent / no agent (one matched request, token fetch included)",
