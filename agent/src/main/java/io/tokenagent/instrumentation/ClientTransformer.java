@@ -70,15 +70,16 @@ public final class ClientTransformer implements ClassFileTransformer {
         if (className == null) {
             return null;
         }
+        InstrumentationContext now = classBeingRedefined == null ? context : context.redefining();
         ClientInstrumentation instrumentation = byTarget.get(className);
         if (instrumentation != null) {
-            return rewrite(instrumentation, className, null, true, loader, protectionDomain, classfileBuffer);
+            return rewrite(now, instrumentation, className, null, true, loader, protectionDomain, classfileBuffer);
         }
         RelocatedTargets.Match copy = loader == null ? null : relocatedTargets.find(className);
         if (copy == null) {
             return null;
         }
-        return rewrite(copy.instrumentation, copy.originalName, copy.relocation, copy.distinctive, loader,
+        return rewrite(now, copy.instrumentation, copy.originalName, copy.relocation, copy.distinctive, loader,
                 protectionDomain, classfileBuffer);
     }
 
@@ -86,16 +87,17 @@ public final class ClientTransformer implements ClassFileTransformer {
      * @param relocation null for the client's own packages
      * @param distinctive whether the class, when left alone, is surely the family's (and so reported)
      */
-    private byte[] rewrite(ClientInstrumentation instrumentation, String originalName, Relocation relocation,
-            boolean distinctive, ClassLoader loader, ProtectionDomain protectionDomain, byte[] classfile) {
+    private byte[] rewrite(InstrumentationContext classContext, ClientInstrumentation instrumentation,
+            String originalName, Relocation relocation, boolean distinctive, ClassLoader loader,
+            ProtectionDomain protectionDomain, byte[] classfile) {
         String family = relocation == null ? instrumentation.name()
                 : instrumentation.name() + " relocated to " + relocation.packageName();
         try {
             byte[] rewritten;
             if (relocation == null) {
-                rewritten = instrumentation.transform(context, originalName, loader, classfile);
+                rewritten = instrumentation.transform(classContext, originalName, loader, classfile);
             } else {
-                byte[] original = instrumentation.transform(context.relocated(relocation), originalName, loader,
+                byte[] original = instrumentation.transform(classContext.relocated(relocation), originalName, loader,
                         relocation.originalClassFile(classfile));
                 rewritten = original == null ? null : relocation.relocatedClassFile(original);
             }

@@ -12,19 +12,31 @@ public class InstrumentationContext {
 
     private final BootBridge bootBridge;
     private final Relocation relocation; // null: the client's own packages
+    private final boolean redefining;
 
     public InstrumentationContext(BootBridge bootBridge) {
-        this(bootBridge, null);
+        this(bootBridge, null, false);
     }
 
-    private InstrumentationContext(BootBridge bootBridge, Relocation relocation) {
+    private InstrumentationContext(BootBridge bootBridge, Relocation relocation, boolean redefining) {
         this.bootBridge = bootBridge;
         this.relocation = relocation;
+        this.redefining = redefining;
     }
 
     /** The context for rewriting a copy of a client moved by that relocation. */
     InstrumentationContext relocated(Relocation moved) {
-        return new InstrumentationContext(bootBridge, moved);
+        return new InstrumentationContext(bootBridge, moved, redefining);
+    }
+
+    /** The context for rewriting a class already loaded (a retransformation), which must keep its members. */
+    InstrumentationContext redefining() {
+        return new InstrumentationContext(bootBridge, relocation, true);
+    }
+
+    /** Whether the class is already loaded: the rewrite may change method bodies only, adding no member. */
+    public boolean isRedefining() {
+        return redefining;
     }
 
     /**

@@ -70,7 +70,7 @@ public final class UrlConnectionHook {
      * that package's own module, passes these to {@code AccessibleObject.setAccessible} itself, before each
      * {@link #beforeWrite}. A fresh array each time: nobody but the rewritten class gets to fill the one it opens.
      */
-    @SuppressWarnings("deprecation") // isAccessible: what setAccessible set (canAccess is Java 9+, and asks another thing)
+    @SuppressWarnings("deprecation") // isAccessible: what setAccessible set (canAccess asks another thing, Java 9+)
     public static AccessibleObject[] toOpen() {
         if (FIND_VALUE == null || ALL_VALUES.isAccessible()) {
             return NONE;
@@ -106,8 +106,9 @@ public final class UrlConnectionHook {
         }
         HeaderRule rule = null;
         try {
-            HeaderPolicy.removeInjected(new Headers(requests));
+            // matched first: a header method that fails (not opened to this hook) must fail a matched request
             rule = TokenAgentBridge.match(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
+            HeaderPolicy.removeInjected(new Headers(requests));
             if (!HeaderPolicy.applies(rule, new Headers(userHeaders))) {
                 return;
             }

@@ -28,6 +28,8 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
 
     static final String TARGET = "sun/net/www/protocol/http/HttpURLConnection";
     private static final String HOOK = "io/tokenagent/instrumentation/urlconnection/UrlConnectionHook";
+    /** The method the rewritten class gets to open the hook's reflective methods ({@link #addOpenHook}). */
+    private static final String OPEN_HOOK = "tokenagent$openHook";
     private static final String MESSAGE_HEADER = "Lsun/net/www/MessageHeader;";
     private static final String POSTER = "Lsun/net/www/http/PosterOutputStream;";
     private static final String SERVER_AUTHENTICATION = "getServerAuthentication";
@@ -60,13 +62,19 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                 || !shape.hasMethod("writeRequests", "()V")) {
             return null;
         }
-        // No module grant: java.base reads the hook once a class of it is rewritten (the JVM adds that edge), and the
-        // rewritten class opens the hook's reflective methods itself (UrlConnectionHook.toOpen).
-        context.defineHook(HOOK.replace('/', '.'), loader, null);
+        // Loading, the class gets a method that opens the hook's reflective methods itself (OPEN_HOOK), and java.base
+        // reads the hook by the edge the JVM adds to a module an agent rewrote: no module change, whose first costs
+        // the JVM milliseconds of lambda bootstrap. Already loaded (no method can be added), or under a security
+        // manager (which would refuse setAccessible to an application on the stack), the module grants access.
+        @SuppressWarnings("removal")
+        boolean opensItself = !context.isRedefining() && System.getSecurityManager() == null;
+        if (!context.defineHook(HOOK.replace('/', '.'), loader, opensItself ? null : "java.base", "sun.net.www")) {
+            return null;
+        }
         ClassWriter writer = new ClassWriter(reader, 0);
         WriteRequestsRewriter rewriter = new WriteRequestsRewriter(writer, shape.hasField("responses", MESSAGE_HEADER)
                 && shape.hasField("poster", POSTER)
-                && shape.hasMethod(SERVER_AUTHENTICATION, SERVER_AUTHENTICATION_DESCRIPTOR));
+                && shape.hasMethod(SERVER_AUTHENTICATION, SERVER_AUTHENTICATION_DESCRIPTOR), opensItself);
         reader.accept(rewriter, 0);
         return rewriter.rewritten ? writer.toByteArray() : null;
     }
@@ -78,11 +86,21 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
      */
     private static final class WriteRequestsRewriter extends ClassVisitor {
         private final boolean unauthorizedHook;
+        private final boolean opensHook;
         boolean rewritten;
 
-        WriteRequestsRewriter(ClassVisitor next, boolean unauthorizedHook) {
+        WriteRequestsRewriter(ClassVisitor next, boolean unauthorizedHook, boolean opensHook) {
             super(Opcodes.ASM9, next);
             this.unauthorizedHook = unauthorizedHook;
+            this.opensHook = opensHook;
+        }
+
+        @Override
+        public void visitEnd() {
+            if (opensHook) {
+                addOpenHook(cv);
+            }
+            super.visitEnd();
         }
 
         @Override
@@ -102,11 +120,9 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                     if (opcode == Opcodes.INVOKEVIRTUAL && "sun/net/www/http/HttpClient".equals(owner)
                             && "writeRequests".equals(method)) {
                         // The operands of the call are already on the stack; the hook's go above them.
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "toOpen",
-                                "()[Ljava/lang/reflect/AccessibleObject;", false);
-                        super.visitInsn(Opcodes.ICONST_1);
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/reflect/AccessibleObject",
-                                "setAccessible", "([Ljava/lang/reflect/AccessibleObject;Z)V", false);
+                        if (opensHook) {
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, TARGET, OPEN_HOOK, "()V", false);
+                        }
                         thisField(mv, TARGET, "requests", MESSAGE_HEADER);
                         thisField(mv, TARGET, "userHeaders", MESSAGE_HEADER);
                         thisField(mv, "java/net/URLConnection", "url", "Ljava/net/URL;");
@@ -123,6 +139,45 @@ public final class UrlConnectionInstrumentation implements ClientInstrumentation
                 }
             };
         }
+    }
+
+    /**
+     * {@code private static void OPEN_HOOK() { AccessibleObject[] methods = UrlConnectionHook.toOpen(); try { if
+     * (methods.length > 0) AccessibleObject.setAccessible(methods, true); } catch (Throwable t) { } }}: a class of
+     * java.base may make the hook's {@code sun.net.www} methods accessible, the hook may not. Called before each
+     * hook call; once they are open it finds nothing to open, so no security manager installed later is asked
+     * about every request; and what one refuses leaves the request alone (the hook then reports its failure).
+     */
+    private static void addOpenHook(ClassVisitor cv) {
+        MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, OPEN_HOOK,
+                "()V", null, null);
+        String methods = "[Ljava/lang/reflect/AccessibleObject;";
+        Label start = new Label();
+        Label end = new Label();
+        Label done = new Label();
+        Label refused = new Label();
+        mv.visitCode();
+        mv.visitTryCatchBlock(start, end, refused, "java/lang/Throwable");
+        mv.visitLabel(start);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "toOpen", "()" + methods, false);
+        mv.visitVarInsn(Opcodes.ASTORE, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitInsn(Opcodes.ARRAYLENGTH);
+        mv.visitJumpInsn(Opcodes.IFEQ, done);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitInsn(Opcodes.ICONST_1);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/reflect/AccessibleObject", "setAccessible",
+                "(" + methods + "Z)V", false);
+        mv.visitLabel(end);
+        mv.visitLabel(done);
+        mv.visitFrame(Opcodes.F_APPEND, 1, new Object[] {methods}, 0, null);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(refused);
+        mv.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {"java/lang/Throwable"});
+        mv.visitInsn(Opcodes.POP);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(2, 1);
+        mv.visitEnd();
     }
 
     /** Pushes {@code this.name}, the connection's field, onto the operand stack. */
