@@ -39,15 +39,16 @@ public final class AgentThread extends Thread {
             @Override
             public Thread newThread(final Runnable task) {
                 final String name = "token-agent-" + purpose + "-" + count.incrementAndGet();
-                Thread t = withoutCallersContext(new PrivilegedAction<Thread>() {
+                return withoutCallersContext(new PrivilegedAction<Thread>() {
                     @Override
                     public Thread run() {
-                        return agentThreads ? new AgentThread(task, name) : new Thread(task, name);
+                        Thread t = agentThreads ? new AgentThread(task, name) : new Thread(task, name);
+                        t.setDaemon(true);
+                        // privileged too: a security manager would ask the application on the stack for the right
+                        t.setContextClassLoader(null);
+                        return t;
                     }
                 });
-                t.setDaemon(true);
-                t.setContextClassLoader(null);
-                return t;
             }
         };
     }
