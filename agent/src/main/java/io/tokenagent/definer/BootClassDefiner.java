@@ -125,15 +125,15 @@ public final class BootClassDefiner {
 
     private static JarFile agentJar;
     private static boolean agentJarLooked;
-    private static String agentJarPath;
-    private static boolean agentJarPathLooked;
 
     /** The jar the agent runs from, kept open for the hooks defined later; null when it runs from directories. */
     private static synchronized JarFile agentJar() {
         if (!agentJarLooked) {
             agentJarLooked = true;
             try {
-                String path = agentJarPath();
+                java.security.CodeSource source = BootClassDefiner.class.getProtectionDomain().getCodeSource();
+                String path = source != null ? new java.io.File(source.getLocation().toURI()).getPath()
+                        : bootJarPath();
                 if (path != null && path.endsWith(".jar")) {
                     agentJar = new JarFile(path, false);
                 }
@@ -145,19 +145,10 @@ public final class BootClassDefiner {
     }
 
     /**
-     * Where the agent's classes come from, looked up once: their code source, or when the boot loader loaded them
-     * (the manifest's {@code Boot-Class-Path}; boot classes have no code source) the jar the boot loader names in a
-     * resource's URL ({@code jar:file:/dir/token-agent.jar!/io/...}). Null when neither says.
+     * The jar of the agent's classes when the boot loader loaded them (the manifest's {@code Boot-Class-Path}): boot
+     * classes have no code source, and the boot loader names its jar in a resource's URL
+     * ({@code jar:file:/dir/token-agent.jar!/io/...}). Null when it does not.
      */
-    public static synchronized String agentJarPath() throws java.net.URISyntaxException {
-        if (!agentJarPathLooked) {
-            java.security.CodeSource source = BootClassDefiner.class.getProtectionDomain().getCodeSource();
-            agentJarPath = source != null ? new java.io.File(source.getLocation().toURI()).getPath() : bootJarPath();
-            agentJarPathLooked = true;
-        }
-        return agentJarPath;
-    }
-
     private static String bootJarPath() throws java.net.URISyntaxException {
         java.net.URL url = ClassLoader.getSystemResource(BootClassDefiner.class.getName().replace('.', '/') + ".class");
         String spec = url == null ? "" : url.toString();

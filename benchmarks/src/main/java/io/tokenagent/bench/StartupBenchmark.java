@@ -23,8 +23,8 @@ import java.util.jar.Manifest;
  * an empty agent ({@link EmptyAgent}: what any {@code -javaagent} costs), with the two floors of {@link FloorAgent}
  * (a transformer that changes nothing; the same also rewriting {@code HttpURLConnection} with ASM, unchanged) and
  * with token-agent (one rule in a JSON configuration file, so the run includes reading it and one token fetch), all
- * interleaved in a rotating order after warm-up runs. Per run: wall time from process start to exit, and the process's own peak RSS and CPU
- * time. Each run checks the server saw the token exactly when token-agent was attached.
+ * interleaved in a rotating order after warm-up runs. Per run: wall time from process start to exit, and the
+ * process's own peak RSS and CPU time. Each run checks the server saw the token exactly when token-agent was attached.
  */
 public final class StartupBenchmark {
 
@@ -160,38 +160,36 @@ public final class StartupBenchmark {
 
     /**
      * A jar in a directory of its own whose manifest names {@code premain}'s class as its {@code Premain-Class}, with
-     * that class, its nested ones and the classes under the given package prefixes (from wherever they are loaded
-     * from here); on the boot class path when asked, as token-agent's manifest puts token-agent.
+     * that class, its nested ones and the classes under the given package prefixes, copied from the jar these
+     * benchmarks run from; when asked, with token-agent's manifest entries (on the boot class path, retransforming).
      */
-    private static Path agentJar(String name, Class<?> premain, boolean bootClassPath, String... packages)
+    private static Path agentJar(String name, Class<?> premain, boolean likeTokenAgent, String... packages)
             throws IOException {
-        Path directory = Files.createTempDirectory("floor");
+        Path directory = Files.createTempDirectory("agent");
         directory.toFile().deleteOnExit();
         Path jar = directory.resolve(name);
         jar.toFile().deleteOnExit();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Premain-Class", premain.getName());
-        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        if (bootClassPath) {
+        if (likeTokenAgent) {
+            manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
             manifest.getMainAttributes().putValue("Boot-Class-Path", name);
         }
         List<String> prefixes = new ArrayList<>(List.of(packages));
         prefixes.add(premain.getName().replace('.', '/') + ".class");
         prefixes.add(premain.getName().replace('.', '/') + "$");
-        List<String> entries = new ArrayList<>();
         try (java.util.jar.JarFile source = new java.util.jar.JarFile(
-                new File(premain.getProtectionDomain().getCodeSource().getLocation().getPath()))) {
-            source.stream().map(JarEntry::getName).filter(entry -> entry.endsWith(".class")
-                    && prefixes.stream().anyMatch(entry::startsWith)).forEach(entries::add);
-        }
-        try (OutputStream file = Files.newOutputStream(jar);
+                new File(premain.getProtectionDomain().getCodeSource().getLocation().getPath()));
+                OutputStream file = Files.newOutputStream(jar);
                 JarOutputStream out = new JarOutputStream(file, manifest)) {
-            for (String entry : entries) {
-                try (InputStream in = premain.getClassLoader().getResourceAsStream(entry)) {
-                    out.putNextEntry(new JarEntry(entry));
-                    in.transferTo(out);
-                    out.closeEntry();
+            for (JarEntry entry : Collections.list(source.entries())) {
+                if (entry.getName().endsWith(".class") && prefixes.stream().anyMatch(entry.getName()::startsWith)) {
+                    try (InputStream in = source.getInputStream(entry)) {
+                        out.putNextEntry(new JarEntry(entry.getName()));
+                        in.transferTo(out);
+                        out.closeEntry();
+                    }
                 }
             }
         }
